@@ -1,0 +1,64 @@
+# The Makefile's targets are the contract the README shows.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export SDW_WAREHOUSE ?= warehouse/sociaal_domein.duckdb
+export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
+DEMO_DIR ?= warehouse/demo
+DBT := $(BIN)/dbt
+FIXTURE_WAREHOUSE := warehouse/test/fixture.duckdb
+
+.PHONY: help install demo dev build test lint dbt-test pytest defs-check lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv from the pinned dependencies
+
+demo: $(STAMP) ## demo gemeente through every layer, via Dagster
+	$(BIN)/sdw demo-data --out $(DEMO_DIR) --seed 42
+	SDW_INBOX=$(DEMO_DIR)/inbox $(BIN)/sdw run
+
+dev: $(STAMP) ## open the Dagster UI (http://127.0.0.1:3000)
+	mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+lint: $(STAMP) ## ruff and sqlfluff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SDW_WAREHOUSE=$(FIXTURE_WAREHOUSE) $(BIN)/sqlfluff lint models tests/singular macros
+
+defs-check: $(STAMP) ## Dagster definitions load
+	$(BIN)/dagster definitions validate -m orchestration.definitions
+
+dbt-test: $(STAMP) ## dbt build on the fixture data
+	$(BIN)/python -m sdw.testing.fixture_warehouse $(FIXTURE_WAREHOUSE)
+	SDW_WAREHOUSE=$(FIXTURE_WAREHOUSE) $(DBT) build --quiet
+
+pytest: $(STAMP) ## the Python test suite
+	$(BIN)/pytest -q
+
+test: lint defs-check dbt-test pytest ## every check the project has
+
+lock: ## re-resolve constraints.txt from pyproject.toml
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet '.[dev]'
+	{ echo "# Full resolution of pyproject.toml's dependencies (pip freeze), used as pip constraints."; \
+	  echo "# Regenerate with: make lock"; \
+	  .lockvenv/bin/pip freeze --exclude sociaal-domein-warehouse; } > constraints.txt
+	rm -rf .lockvenv
+
+clean: ## remove build outputs (keeps .venv)
+	rm -rf warehouse target logs expectations/gx/uncommitted

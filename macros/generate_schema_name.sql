@@ -1,0 +1,4 @@
+{#- Layers are schemas named exactly raw, staging, cleaned and marts, not <target>_<layer>. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {{ (custom_schema_name or target.schema) | trim }}
+{%- endmacro %}

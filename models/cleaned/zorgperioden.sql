@@ -1,0 +1,54 @@
+-- One row per started product: the 305 start with its 307 stop, when there is one.
+-- start_tot_stop_dagen keeps the sign, so a stop dated before its start stays visible for the
+-- quality checks; zorgduur_dagen is only given when the period makes sense.
+with starts as (
+    select * from {{ ref('zorgstarts') }}
+),
+
+stops as (
+    select * from {{ ref('zorgstops') }}
+),
+
+toewijzingen as (
+    select * from {{ ref('toewijzingen') }}
+),
+
+final as (
+    select
+        starts.zorgperiode_id,
+        starts.standard,
+        starts.release,
+        starts.release_family,
+        starts.gemeente_code,
+        starts.aanbieder_agb,
+        starts.client_pseudonym,
+        starts.toewijzing_nummer,
+        starts.product_categorie,
+        starts.product_code,
+        starts.toewijzing_ingangsdatum,
+        starts.begindatum,
+        stops.einddatum,
+        stops.reden_beeindiging,
+        starts.start_bericht_identificatie,
+        stops.stop_bericht_identificatie,
+        toewijzingen.toewijzing_id,
+        stops.einddatum - starts.begindatum as start_tot_stop_dagen,
+        case
+            when stops.einddatum >= starts.begindatum
+                then stops.einddatum - starts.begindatum + 1
+        end as zorgduur_dagen
+    from starts
+    left join stops
+        on starts.zorgperiode_id = stops.zorgperiode_id
+    -- Linked as the standard prescribes: gemeente, aanbieder, client, number and product.
+    left join toewijzingen
+        on
+            starts.standard = toewijzingen.standard
+            and starts.gemeente_code = toewijzingen.gemeente_code
+            and starts.toewijzing_nummer = toewijzingen.toewijzing_nummer
+            and starts.aanbieder_agb = toewijzingen.aanbieder_agb
+            and starts.client_pseudonym = toewijzingen.client_pseudonym
+            and starts.product_code is not distinct from toewijzingen.product_code
+)
+
+select * from final

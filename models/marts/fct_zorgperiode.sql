@@ -1,0 +1,35 @@
+with zorgperioden as (
+    select * from {{ ref('zorgperioden') }}
+),
+
+reden_beeindiging as (
+    select * from {{ ref('reden_beeindiging') }}
+),
+
+final as (
+    select
+        zorgperioden.zorgperiode_id,
+        zorgperioden.standard,
+        zorgperioden.gemeente_code,
+        zorgperioden.aanbieder_agb,
+        zorgperioden.client_pseudonym,
+        zorgperioden.toewijzing_nummer,
+        zorgperioden.product_categorie,
+        zorgperioden.product_code,
+        zorgperioden.begindatum,
+        zorgperioden.einddatum,
+        zorgperioden.reden_beeindiging,
+        reden_beeindiging.omschrijving as reden_beeindiging_omschrijving,
+        reden_beeindiging.afloop,
+        zorgperioden.zorgduur_dagen,
+        zorgperioden.start_tot_stop_dagen < 0 as is_stop_voor_start,
+        zorgperioden.toewijzing_id is not null as heeft_toewijzing
+    from zorgperioden
+    left join reden_beeindiging
+        on
+            zorgperioden.standard = reden_beeindiging.standard
+            and zorgperioden.release_family = reden_beeindiging.release_family
+            and zorgperioden.reden_beeindiging = reden_beeindiging.code
+)
+
+select * from final

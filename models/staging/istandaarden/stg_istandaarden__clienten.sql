@@ -1,0 +1,18 @@
+with source as (
+    select * from {{ source('istandaarden', 'clienten') }}
+),
+
+renamed as (
+    select
+        file_id,
+        client_seq,
+        client_pseudonym,
+        bsn_valid as is_bsn_valid,
+        {{ safe_cast('geboortejaar', 'integer') }} as geboortejaar,
+        {{ safe_cast('geboortemaand', 'integer') }} as geboortemaand,
+        geslacht,
+        postcode4
+    from source
+)
+
+select * from renamed

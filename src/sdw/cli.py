@@ -1,0 +1,148 @@
+"""`sdw`: the warehouse's command line. Errors are one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from sdw.config import settings
+
+
+def _demo_data(args: argparse.Namespace) -> None:
+    from sdw.demo import generate
+
+    summary = generate(args.out, seed=args.seed, inwoners=args.inwoners)
+    counts = summary["counts"]
+    print(
+        f"demo gemeente {summary['gemeente_code']}: {counts['files']} message files, "
+        f"{counts['product_lines']} product lines, {len(summary['defects'])} planted defects "
+        f"-> {args.out / 'inbox'} (ground truth: {args.out / 'ground_truth.json'})"
+    )
+
+
+def _ingest_messages(args: argparse.Namespace) -> None:
+    from sdw.messages.load import ingest_messages, print_progress, warn_demo_key
+
+    config = settings()
+    warn_demo_key(config)
+    report = ingest_messages(args.paths, config, progress=print_progress)
+    rate = report.products / report.seconds if report.seconds else 0.0
+    print(
+        f"{report.loaded} loaded, {report.quarantined} quarantined, {report.duplicate} duplicate, "
+        f"{report.skipped} already loaded; {report.products} product lines "
+        f"in {report.seconds:.1f}s ({rate:,.0f} lines/s)"
+    )
+    for path, reason in report.quarantine_reasons:
+        print(f"  quarantined {path}: {reason}")
+
+
+def _ingest_cbs(args: argparse.Namespace) -> None:
+    from sdw.cbs.load import ingest_cbs
+
+    report = ingest_cbs(args.paths, settings())
+    print(
+        f"{report.loaded} loaded, {report.quarantined} quarantined, {report.duplicate} duplicate, "
+        f"{report.skipped} already loaded; {report.observations} observations"
+    )
+    for path, reason in report.quarantine_reasons:
+        print(f"  quarantined {path}: {reason}")
+
+
+def _build(args: argparse.Namespace) -> None:
+    from sdw.build import build
+
+    report = build(settings())
+    print(f"quality: {report.finding_count} findings; Data Docs in {report.data_docs}")
+
+
+def _run(args: argparse.Namespace) -> None:
+    from sdw.pipeline import run_pipeline
+    from sdw.status import status_lines
+
+    config = settings()
+    run_pipeline(config)
+    print("\n".join(status_lines(config, list_quarantined=False)))
+
+
+def _status(args: argparse.Namespace) -> None:
+    from sdw.status import status_lines
+
+    print("\n".join(status_lines(settings())))
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="sdw",
+        description="Sociaal-domein warehouse: iWmo/iJw messages and CBS figures to marts.",
+        epilog="Configuration: SDW_WAREHOUSE, SDW_PSEUDONYM_KEY, SDW_INBOX (see README).",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo-data", help="write a demo gemeente's message traffic with ground truth",
+        description="Write a demo gemeente's iWmo/iJw message traffic, deterministically for a "
+        "seed, with ground_truth.json listing every planted defect.",
+    )  # fmt: skip
+    demo.add_argument("--out", type=Path, required=True, help="folder to write into")
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument("--inwoners", type=int, default=20_000, help="inhabitants (default 20000)")
+    demo.set_defaults(handler=_demo_data)
+
+    ingest = commands.add_parser("ingest", help="load files into the raw layer")
+    kinds = ingest.add_subparsers(dest="kind", required=True, metavar="KIND")
+    messages = kinds.add_parser(
+        "messages", help="load iWmo/iJw message files and folders",
+        description="Load iWmo/iJw XML messages (files or folders, recursively) into raw. "
+        "Files that cannot be loaded are quarantined with the reason; a rerun adds nothing.",
+    )  # fmt: skip
+    messages.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    messages.set_defaults(handler=_ingest_messages)
+    cbs = kinds.add_parser(
+        "cbs", help="load CBS StatLine extracts",
+        description="Load CBS StatLine exports (files or folders) into raw, long format.",
+    )  # fmt: skip
+    cbs.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    cbs.set_defaults(handler=_ingest_cbs)
+
+    build = commands.add_parser(
+        "build", help="dbt build plus the Great Expectations checks",
+        description="Build staging, cleaned and marts with dbt (tests included), run the Great "
+        "Expectations checks, then build the quality marts from their findings.",
+    )  # fmt: skip
+    build.set_defaults(handler=_build)
+
+    run = commands.add_parser(
+        "run", help="the whole pipeline through Dagster, in process",
+        description="Materialise every asset in process with Dagster: load new files from "
+        "SDW_INBOX, build with dbt, run the checks. Runs are recorded in DAGSTER_HOME.",
+    )  # fmt: skip
+    run.set_defaults(handler=_run)
+
+    status = commands.add_parser(
+        "status", help="what is loaded, quarantined, last run, quality summary",
+        description="Show loaded and quarantined files (with reasons), the last run, the "
+        "quality findings per check and the rows per mart.",
+    )  # fmt: skip
+    status.set_defaults(handler=_status)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # one clear line for the user, no traceback
+        if os.environ.get("SDW_DEBUG"):
+            raise
+        print(f"sdw: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

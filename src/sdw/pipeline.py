@@ -1,0 +1,39 @@
+"""`sdw run`: the Dagster asset graph, materialised in this process."""
+
+from __future__ import annotations
+
+import os
+
+from sdw.config import Settings
+
+
+class PipelineError(Exception):
+    pass
+
+
+def run_pipeline(settings: Settings) -> None:
+    # Dagster records runs in DAGSTER_HOME; keep it beside the warehouse unless told otherwise.
+    home = os.environ.setdefault("DAGSTER_HOME", str(settings.warehouse.parent / "dagster_home"))
+    os.makedirs(home, exist_ok=True)
+    os.environ["SDW_WAREHOUSE"] = str(settings.warehouse)
+    os.environ["SDW_INBOX"] = str(settings.inbox)
+
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+    if not result.success:
+        failed = [e for e in result.all_events if e.is_step_failure]
+        reasons = "; ".join(
+            f"{e.step_key}: {e.step_failure_data.error.message.strip().splitlines()[0]}"
+            for e in failed
+            if e.step_failure_data and e.step_failure_data.error
+        )
+        raise PipelineError(f"Dagster run {result.run_id} failed: {reasons or 'see the logs'}")

@@ -1,0 +1,146 @@
+"""Run the Great Expectations checkpoints against the warehouse and store the findings.
+
+Why pandas batches: GX 1.24's SQL datasource on DuckDB (duckdb-engine) reads its metric results
+after closing the connection that produced them, which DuckDB has already discarded, so the first
+metric fails (`table.row_count: list index out of range`). Instead each suite's table is read
+from DuckDB in one columnar scan, only the columns the suite needs, and validated in memory.
+The heavy lifting (joins, date arithmetic) is done set-based in dbt before that, so every
+expectation is a vectorised column test (tests/python/test_quality.py covers both facts).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from sdw.config import PROJECT_DIR, Settings
+from sdw.warehouse import connect, ensure_raw_schema, insert_rows
+
+GX_PROJECT_DIR = PROJECT_DIR / "expectations"
+
+# GX's expectation severities, in the words findings use.
+SEVERITY = {"critical": "error", "warning": "warning", "info": "info"}
+
+
+@dataclass
+class CheckOutcome:
+    check_name: str
+    suite_name: str
+    table_name: str
+    severity: str
+    explanation: str
+    evaluated_count: int
+    findings: list[dict] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return not self.findings
+
+
+@dataclass
+class QualityReport:
+    run_id: str
+    run_at: datetime
+    outcomes: list[CheckOutcome]
+    data_docs: Path
+
+    @property
+    def finding_count(self) -> int:
+        return sum(len(o.findings) for o in self.outcomes)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _context(settings: Settings):
+    import great_expectations as gx  # a slow import: only when checks really run
+
+    os.environ["SDW_DATA_DOCS"] = str(settings.reports_dir / "data_docs") + os.sep
+    return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR))
+
+
+def _validate(checkpoint, con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
+    (definition,) = checkpoint.validation_definitions
+    suite = definition.suite
+    table = suite.meta["table"]
+    index_columns = list(checkpoint.result_format["unexpected_index_column_names"])
+    checked = [e.column for e in suite.expectations if getattr(e, "column", None)]
+    columns = list(dict.fromkeys(index_columns + checked))
+    frame = con.execute(f"select {', '.join(columns)} from {table}").df()
+    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    outcomes = []
+    for run_result in result.run_results.values():
+        for expectation_result in run_result.results:
+            config = expectation_result.expectation_config
+            meta = config.meta
+            unexpected = expectation_result.result.get("unexpected_index_list") or []
+            rows = [{k: _plain(v) for k, v in row.items()} for row in unexpected]
+            outcomes.append(
+                CheckOutcome(
+                    check_name=meta["check"],
+                    suite_name=suite.name,
+                    table_name=table,
+                    severity=SEVERITY[str(config.severity.value)],
+                    explanation=meta["explanation"],
+                    evaluated_count=len(frame),
+                    findings=[
+                        {
+                            "gemeente_code": row.get("gemeente_code"),
+                            "aanbieder_agb": row.get("aanbieder_agb"),
+                            "finding_key": str(row[meta["finding_key"]]),
+                            "reference": str(row[meta["reference"]]),
+                            "detail": meta["detail"].format(**row),
+                        }
+                        for row in rows
+                    ],
+                )
+            )
+    return outcomes
+
+
+def run_checks(settings: Settings) -> QualityReport:
+    """Validate every checkpoint and append its outcome to raw.dq_check_runs/_results."""
+    context = _context(settings)
+    run_id = uuid.uuid4().hex
+    run_at = datetime.now(UTC).replace(tzinfo=None)
+    with connect(settings.warehouse) as con:
+        ensure_raw_schema(con)
+        outcomes = [
+            outcome
+            for checkpoint in sorted(context.checkpoints.all(), key=lambda c: c.name)
+            for outcome in _validate(checkpoint, con)
+        ]
+        con.execute("begin transaction")
+        insert_rows(
+            con,
+            "dq_check_runs",
+            [
+                (
+                    run_id, run_at, o.check_name, o.suite_name, o.table_name, o.severity,
+                    o.explanation, o.evaluated_count, len(o.findings), o.success,
+                )
+                for o in outcomes
+            ],
+        )  # fmt: skip
+        findings = [
+            (run_id, run_at, o.check_name, o.severity, *f.values())
+            for o in outcomes
+            for f in o.findings
+        ]
+        if findings:
+            insert_rows(con, "dq_check_results", findings)
+        con.execute("commit")
+    return QualityReport(run_id, run_at, outcomes, settings.reports_dir / "data_docs")

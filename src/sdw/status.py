@@ -1,0 +1,57 @@
+"""What the warehouse holds: loads, quarantine, the last run, quality, rows per mart."""
+
+from __future__ import annotations
+
+from sdw.config import Settings
+from sdw.warehouse import connect, table_exists
+
+
+def status_lines(settings: Settings, *, list_quarantined: bool = True) -> list[str]:
+    lines = [f"warehouse: {settings.warehouse}"]
+    with connect(settings.warehouse, read_only=True) as con:
+        if not table_exists(con, "raw", "ingest_files"):
+            return [*lines, "nothing loaded yet"]
+        files = dict(
+            con.execute("select status, count(*) from raw.ingest_files group by status").fetchall()
+        )
+        last = con.execute("select max(loaded_at) from raw.ingest_files").fetchone()[0]
+        lines.append(
+            "message files: {loaded} loaded, {quarantined} quarantined, {duplicate} duplicate"
+            " (last load {last:%Y-%m-%d %H:%M} UTC)".format(
+                **{s: files.get(s, 0) for s in ("loaded", "quarantined", "duplicate")}, last=last
+            )
+            if last
+            else "message files: none"
+        )
+        if list_quarantined:
+            for path, reason in con.execute(
+                "select path, reason from raw.ingest_files where status = 'quarantined' "
+                "order by path"
+            ).fetchall():
+                lines.append(f"  quarantined {path}: {reason}")
+        marts = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' order by table_name"
+        ).fetchall()
+        if marts:
+            lines.append("rows per mart:")
+            for (name,) in marts:
+                count = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+                lines.append(f"  marts.{name}: {count}")
+        checks = con.execute(
+            """
+            select check_name, severity, finding_count, run_at
+            from raw.dq_check_runs
+            qualify row_number() over (partition by check_name order by run_at desc) = 1
+            order by check_name
+            """
+        ).fetchall()
+        if checks:
+            last_run = max(c[3] for c in checks)
+            lines.append(f"quality (last check run {last_run:%Y-%m-%d %H:%M} UTC):")
+            lines.extend(f"  {name} ({severity}): {n} findings" for name, severity, n, _ in checks)
+        else:
+            lines.append("quality: no check run yet")
+    lines.append(f"quarantined files kept in: {settings.quarantine_dir}")
+    lines.append(f"quality reports (Data Docs): {settings.reports_dir / 'data_docs'}/index.html")
+    return lines
