@@ -10,7 +10,6 @@ STAMP := $(VENV)/.installed
 export SDW_WAREHOUSE ?= warehouse/sociaal_domein.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 DEMO_DIR ?= warehouse/demo
-DBT := $(BIN)/dbt
 FIXTURE_WAREHOUSE := warehouse/test/fixture.duckdb
 
 .PHONY: help install demo dev build test lint dbt-test pytest defs-check lock clean
@@ -28,6 +27,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP) ## create .venv from the pinned dependencies
 
 demo: $(STAMP) ## demo gemeente through every layer, via Dagster
+	rm -rf $(DEMO_DIR)  # the generator writes a fresh inbox; same seed, same files
 	$(BIN)/sdw demo-data --out $(DEMO_DIR) --seed 42
 	SDW_INBOX=$(DEMO_DIR)/inbox $(BIN)/sdw run
 
@@ -38,14 +38,15 @@ dev: $(STAMP) ## open the Dagster UI (http://127.0.0.1:3000)
 lint: $(STAMP) ## ruff and sqlfluff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	SDW_WAREHOUSE=$(FIXTURE_WAREHOUSE) $(BIN)/sqlfluff lint models tests/singular macros
+	SDW_WAREHOUSE=:memory: $(BIN)/sqlfluff lint models tests
 
 defs-check: $(STAMP) ## Dagster definitions load
 	$(BIN)/dagster definitions validate -m orchestration.definitions
 
-dbt-test: $(STAMP) ## dbt build on the fixture data
-	$(BIN)/python -m sdw.testing.fixture_warehouse $(FIXTURE_WAREHOUSE)
-	SDW_WAREHOUSE=$(FIXTURE_WAREHOUSE) $(DBT) build --quiet
+dbt-test: $(STAMP) ## dbt build and the quality checks on tests/fixtures/messages
+	rm -f $(FIXTURE_WAREHOUSE)
+	SDW_WAREHOUSE=$(FIXTURE_WAREHOUSE) $(BIN)/sdw ingest messages tests/fixtures/messages
+	SDW_WAREHOUSE=$(FIXTURE_WAREHOUSE) $(BIN)/sdw build
 
 pytest: $(STAMP) ## the Python test suite
 	$(BIN)/pytest -q

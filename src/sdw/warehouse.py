@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from sdw.cbs.layout import CBS_TABLES
 from sdw.messages.layout import INGEST_FILE_COLUMNS, table_columns
 from sdw.quality.results import RESULT_COLUMNS, RUN_COLUMNS
 
@@ -18,9 +19,11 @@ SCHEMAS = ("raw", "staging", "cleaned", "marts")
 _COLUMN_TYPES = {
     **dict.fromkeys(
         ("client_seq", "product_seq", "size_bytes", "message_count", "client_count",
-         "product_count", "invalid_bsn_count", "evaluated_count", "finding_count"),
+         "product_count", "invalid_bsn_count", "evaluated_count", "finding_count",
+         "row_seq", "row_count", "observation_count"),
         "INTEGER",
     ),
+    "value": "DOUBLE",
     **dict.fromkeys(("bsn_valid", "success"), "BOOLEAN"),
     **dict.fromkeys(("loaded_at", "run_at"), "TIMESTAMP"),
 }  # fmt: skip
@@ -33,6 +36,7 @@ def raw_tables() -> dict[str, tuple[str, ...]]:
         **table_columns(),
         "dq_check_runs": RUN_COLUMNS,
         "dq_check_results": RESULT_COLUMNS,
+        **CBS_TABLES,
     }
 
 

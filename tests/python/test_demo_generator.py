@@ -6,7 +6,6 @@ Everything checked here is read back from the XML files, not from the generator'
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,8 +16,8 @@ import pytest
 from lxml import etree
 
 from sdw.demo import generate
+from sdw.demo.generator import POSTCODE_AREAS
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 INWONERS = 5_000
 YEARS = (2024, 2025)
 YOUTH_SHARE = 0.20
@@ -27,11 +26,6 @@ _NAMESPACE = re.compile(
     r"^http://www\.istandaarden\.nl/(?P<standard>iwmo|ijw)/3_2/(?:wmo|jw)(?P<number>\d{3})/schema$"
 )
 _DOMAIN = {"iwmo": "wmo", "ijw": "jeugd"}
-
-
-def _shared_dir() -> Path:
-    path = Path(os.environ.get("SDW_SHARED_DIR", "../shared"))
-    return path if path.is_absolute() else (REPO_ROOT / path).resolve()
 
 
 def _files(inbox: Path) -> dict[str, bytes]:
@@ -51,7 +45,11 @@ class Inbox:
     types: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     bsns: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     starts: dict[tuple[str, int, str, date], str] = field(default_factory=dict)  # -> BSN
-    stops: dict[tuple[str, int, str, date], tuple[date, str, str]] = field(default_factory=dict)
+    # -> (Einddatum, Identificatie, Afzender, Ontvanger)
+    stops: dict[tuple[str, int, str, date], tuple[date, str, str, str]] = field(
+        default_factory=dict
+    )
+    contacts: list[etree._Element] = field(default_factory=list)  # 301 Client/Contactgegevens
 
 
 def _read_inbox(inbox: Path) -> Inbox:
@@ -68,9 +66,13 @@ def _read_inbox(inbox: Path) -> Inbox:
         for product in client.iterfind("{*}StartProducten/{*}StartProduct"):
             result.starts[_product_key(standard, product)] = bsn
         for product in client.iterfind("{*}StopProducten/{*}StopProduct"):
-            identificatie = _text(root, "Header/BerichtIdentificatie/Identificatie")
-            einddatum = date.fromisoformat(_text(product, "Einddatum"))
-            result.stops[_product_key(standard, product)] = (einddatum, identificatie, bsn)
+            result.stops[_product_key(standard, product)] = (
+                date.fromisoformat(_text(product, "Einddatum")),
+                _text(root, "Header/BerichtIdentificatie/Identificatie"),
+                _text(root, "Header/Afzender"),
+                _text(root, "Header/Ontvanger"),
+            )
+        result.contacts.extend(client.iterfind("{*}Contactgegevens"))
     return result
 
 
@@ -128,10 +130,7 @@ def test_same_seed_gives_identical_files_and_other_seed_differs(
     assert _files(tmp_path / "other" / "inbox") != _files(out / "inbox")
 
 
-def test_every_file_validates_against_its_xsd(demo: tuple[Path, dict]) -> None:
-    shared = _shared_dir()
-    if not (shared / "istandaarden").is_dir():
-        pytest.skip(f"shared reference folder not found at {shared} (set SDW_SHARED_DIR)")
+def test_every_file_validates_against_its_xsd(demo: tuple[Path, dict], shared: Path) -> None:
     folders = {"iwmo": ("iwmo-3.2", "WMO"), "ijw": ("ijw-3.2", "JW")}
     schemas = {
         (standard, number): etree.XMLSchema(
@@ -181,13 +180,18 @@ def test_planted_stop_before_start_defects_are_exactly_those_in_the_files(
     assert planted, "a 5% rate should plant at least one defect"
 
     found = set()
-    for key, (einddatum, identificatie, _) in inbox.stops.items():
+    for key, (einddatum, identificatie, agb, gemeente) in inbox.stops.items():
         assert key in inbox.starts, f"307 without its 305: {key}"
         standard, nummer, code, begindatum = key
         if einddatum < begindatum:
             found.add((standard, nummer, code, begindatum.isoformat(), einddatum.isoformat()))
-            listed = [d for d in truth["defects"] if d["toewijzing_nummer"] == nummer]
-            assert any(d["bericht_identificatie"] == identificatie for d in listed)
+            [listed] = [
+                d
+                for d in truth["defects"]
+                if (d["standard"], d["toewijzing_nummer"]) == (standard, nummer)
+            ]
+            assert listed["bericht_identificatie"] == identificatie
+            assert (listed["aanbieder_agb"], listed["gemeente_code"]) == (agb, gemeente)
     assert found == planted
 
 
@@ -197,3 +201,22 @@ def test_client_rates_match_cbs_levels(inbox: Inbox, year: int) -> None:
     jeugd_share = _clients_in_year(inbox, "jeugd", year) / (INWONERS * YOUTH_SHARE)
     assert 60 <= wmo_per_1000 <= 75, wmo_per_1000
     assert 0.11 <= jeugd_share <= 0.15, jeugd_share
+
+
+def test_301s_carry_fake_but_complete_contact_details(inbox: Inbox) -> None:
+    postcodes = {area.postcode for area in POSTCODE_AREAS}
+    assert inbox.contacts
+    for contactgegevens in inbox.contacts:
+        contact = contactgegevens.find("{*}Contact")
+        assert _text(contact, "Soort") == "01"  # BRP-adres
+        postcode = _text(contact, "Adres/Postcode")
+        assert re.fullmatch(r"\d{4}[A-Z]{2}", postcode) and postcode[:4] in postcodes
+        assert _text(contact, "Emailadres").endswith("@example.invalid")
+        assert _text(contact, "Telefoon/Telefoon01/Telefoonnummer").startswith("0000")
+
+
+def test_refuses_an_inbox_that_already_holds_files(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "stray.xml").write_text("<x/>")
+    with pytest.raises(FileExistsError):
+        generate(tmp_path, inwoners=100)

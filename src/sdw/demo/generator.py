@@ -53,7 +53,8 @@ class PostcodeArea(NamedTuple):
     straatnaam: str
 
 
-# The fake gemeente 0999 "Demostad": eight postcode areas, one buurt each.
+# The fake gemeente 0999 "Demostad": eight postcode areas, one buurt each. The wijk and buurt
+# codes assume DEFAULT_GEMEENTE_CODE; messages carry only the postcode.
 POSTCODE_AREAS: tuple[PostcodeArea, ...] = (
     PostcodeArea("9991", "WK099901", "BU09990101", 0.18, "Teststraat"),
     PostcodeArea("9992", "WK099901", "BU09990102", 0.12, "Demolaan"),
@@ -176,7 +177,7 @@ class Domain:
 
 # Probability that a toewijzing line gets a newer 301 version when one makes sense; lines
 # where none does dilute it to about 10% of all lines.
-VERSION_RATE = 0.16
+VERSION_RATE = 0.13
 
 _HH_RESULTAAT = Product("01", "01A01", "82", "4", (1, 1), (12, 24, 36, 36))
 _HH_UREN = Product("01", "01A02", "04", "2", (2, 4), (12, 24, 36))
@@ -192,6 +193,7 @@ WMO = Domain(
     name="wmo",
     standard=IWMO,
     population_share=1.0,
+    # Tuned so about 68 per 1,000 inwoners are in care per year (CBS 86050NED 2024*: 65-72).
     instroom_per_year=0.0281,
     aanbieders=Weighted(
         [
@@ -289,6 +291,7 @@ JEUGD = Domain(
     name="jeugd",
     standard=IJW,
     population_share=YOUTH_SHARE,
+    # Tuned so about 13% of youth under 18 get jeugdhulp per year (CBS 85098NED 2023: 13.9%).
     instroom_per_year=0.0856,
     aanbieders=Weighted(
         [
@@ -832,7 +835,7 @@ class Inbox:
         self.gemeente_code = gemeente_code
         self.messages_by_type = {s.message_type(n): 0 for s in STANDARDS for n in MESSAGE_NUMBERS}
         # Identificatie is the Dagtekening plus a daily sequence: unique per sender and
-        # BerichtCode, at most 12 characters, and sorting with time like real senders' do.
+        # BerichtCode, at most 12 characters, and rising with time as real senders' numbers do.
         self._sequence: dict[tuple[str, str, date], int] = {}
 
     @property
@@ -906,14 +909,14 @@ class _Run:
     )
 
     def _issue_identity(self, client: Client) -> None:
-        number = sum(self.clients.values())
-        if number >= len(self.bsns):
+        written = sum(self.clients.values())
+        if written >= len(self.bsns):
             raise ValueError(
                 f"the test-BSN range holds {len(self.bsns)} numbers; "
                 "lower inwoners to need fewer clients"
             )
-        client.bsn = self.bsns[number]
-        client.number = number + 1
+        client.bsn = self.bsns[written]
+        client.number = written + 1
         self.clients[client.domain.name] += 1
         for line in client.lines:
             line.nummer = self.next_nummer[client.domain.standard.key]

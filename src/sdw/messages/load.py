@@ -1,18 +1,16 @@
 """Load message files into raw: every file accounted for, each one atomically.
 
 A file's rows and its raw.ingest_files row are written in the same transaction, so a killed load
-leaves whole files or nothing, and a rerun skips exactly the files already accounted for. Files
-are identified by content (sha256): the same file offered again under the same path is skipped,
-under another path it is recorded as `duplicate` and adds nothing.
+leaves whole files or nothing, and a rerun skips exactly the files already accounted for
+(sdw.files.FileLedger).
 """
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from sdw.config import Settings
+from sdw.files import FileLedger, content_id, files_under, keep_quarantined
 from sdw.messages.layout import BERICHT_COLUMNS, INGEST_FILE_COLUMNS
 from sdw.messages.parse import ParsedMessage, Quarantine, parse_message
 from sdw.warehouse import connect, ensure_raw_schema, insert_rows
@@ -47,17 +46,6 @@ class IngestReport:
     @property
     def files(self) -> int:
         return self.loaded + self.quarantined + self.duplicate + self.skipped
-
-
-def message_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and every file below a named folder, in a stable order."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file())
-        elif path.is_file():
-            yield path
-        else:
-            raise FileNotFoundError(f"no such file or folder: {path}")
 
 
 class _Batch:
@@ -110,14 +98,6 @@ def _file_record(path: Path, file_id: str, size: int, status: str, **values) -> 
     }
 
 
-def _keep_quarantined(settings: Settings, path: Path, file_id: str, data: bytes) -> None:
-    # The inbox is not ours to clean up, so keep our own copy of what we could not load.
-    settings.quarantine_dir.mkdir(parents=True, exist_ok=True)
-    target = settings.quarantine_dir / f"{file_id[:16]}-{path.name}"
-    if not target.exists():
-        target.write_bytes(data)
-
-
 def ingest_messages(
     paths: Iterable[Path],
     settings: Settings,
@@ -128,28 +108,20 @@ def ingest_messages(
     key = settings.effective_key
     with connect(settings.warehouse) as con:
         ensure_raw_schema(con)
-        accounted = set(con.execute("select file_id, path from raw.ingest_files").fetchall())
-        loaded_ids = {
-            row[0]
-            for row in con.execute(
-                "select file_id from raw.ingest_files where status <> 'duplicate'"
-            ).fetchall()
-        }
+        ledger = FileLedger(con, "ingest_files")
         batch = _Batch()
         try:
-            for path in message_files(paths):
+            for path in files_under(paths):
                 data = path.read_bytes()
-                file_id = hashlib.sha256(data).hexdigest()
-                if (file_id, str(path.resolve())) in accounted:
-                    report.skipped += 1
-                    continue
-                if file_id in loaded_ids:
-                    batch.add_file(_file_record(path, file_id, len(data), "duplicate"))
-                    report.duplicate += 1
-                else:
-                    _ingest_one(path, data, file_id, key, settings, batch, report)
-                    loaded_ids.add(file_id)
-                accounted.add((file_id, str(path.resolve())))
+                file_id = content_id(data)
+                match ledger.classify(file_id, path):
+                    case "accounted":
+                        report.skipped += 1
+                    case "duplicate":
+                        batch.add_file(_file_record(path, file_id, len(data), "duplicate"))
+                        report.duplicate += 1
+                    case "new":
+                        _ingest_one(path, data, file_id, key, settings, batch, report)
                 if batch.files >= BATCH_FILES:
                     batch.write(con)
                     if progress:
@@ -175,7 +147,7 @@ def _ingest_one(
         message = parse_message(data, file_id, key)
     except Quarantine as reason:
         batch.add_file(_file_record(path, file_id, len(data), "quarantined", reason=str(reason)))
-        _keep_quarantined(settings, path, file_id, data)
+        keep_quarantined(settings, path, file_id, data)
         report.quarantined += 1
         report.quarantine_reasons.append((str(path), str(reason)))
         return

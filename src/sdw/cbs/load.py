@@ -1,0 +1,185 @@
+"""Load CBS files into raw: every file accounted for, each one atomically.
+
+The accounting is every loader's (sdw.files.FileLedger): a file is identified by its sha256;
+offered again under the same path it is skipped, under another path it is recorded as `duplicate`
+and adds nothing. A file no reader recognises, or one that breaks part-way, is `quarantined` with
+the reason. A file's observations and its raw.cbs_files row are written in one transaction, so a
+killed load leaves whole files or nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO
+
+import duckdb
+
+from sdw.cbs.layout import CBS_FILE_COLUMNS, OBSERVATION_COLUMNS, MalformedFile, UnknownLayout
+from sdw.cbs.statline_csv import read_statline_csv
+from sdw.config import Settings
+from sdw.files import FileLedger, content_id, files_under, keep_quarantined
+from sdw.warehouse import connect, ensure_raw_schema, insert_rows
+
+# Each reader checks its layout when called (raising UnknownLayout) and then streams observation
+# tuples; the first reader that recognises a file reads it. OData JSON will join here.
+READERS: dict[str, Callable[[BinaryIO, str], Iterator[tuple]]] = {
+    "statline_csv": read_statline_csv,
+}
+
+# Observations are inserted in chunks inside the file's transaction, so a national table is never
+# held in memory whole, twice over (as tuples and as the DataFrame insert_rows builds).
+CHUNK_ROWS = 100_000
+
+# StatLine CSV holds no table id; the only place it can show is the file name (85984NED_….csv).
+_TABLE_ID = re.compile(r"(?<![0-9A-Za-z])\d{5}(?:NED|ENG)(?![0-9A-Za-z])", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+_ROW_SEQ = OBSERVATION_COLUMNS.index("row_seq")
+_PERIOD = OBSERVATION_COLUMNS.index("period_code")
+
+
+@dataclass
+class CbsReport:
+    loaded: int = 0
+    quarantined: int = 0
+    duplicate: int = 0
+    skipped: int = 0  # already accounted for by an earlier run
+    observations: int = 0
+    seconds: float = 0.0
+    quarantine_reasons: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Tally:
+    """What cbs_files says about a loaded file, counted while its observations stream past."""
+
+    observations: int = 0
+    row_seqs: set[int] = field(default_factory=set)
+    periods: set[str] = field(default_factory=set)
+
+    def add(self, chunk: list[tuple]) -> None:
+        self.observations += len(chunk)
+        self.row_seqs.update(row[_ROW_SEQ] for row in chunk)
+        self.periods.update(row[_PERIOD] for row in chunk if row[_PERIOD] is not None)
+
+    def columns(self) -> dict:
+        return {
+            "row_count": len(self.row_seqs),
+            "observation_count": self.observations,
+            "period_min": min(self.periods, key=_period_order, default=None),
+            "period_max": max(self.periods, key=_period_order, default=None),
+        }
+
+
+def ingest_cbs(paths: Iterable[Path], settings: Settings) -> CbsReport:
+    report = CbsReport()
+    started = time.perf_counter()
+    with connect(settings.warehouse) as con:
+        ensure_raw_schema(con)
+        ledger = FileLedger(con, "cbs_files")
+        for path in files_under(paths):
+            data = path.read_bytes()
+            file_id = content_id(data)
+            match ledger.classify(file_id, path):
+                case "accounted":
+                    report.skipped += 1
+                case "duplicate":
+                    insert_rows(con, "cbs_files", [_file_row(path, file_id, data, "duplicate")])
+                    report.duplicate += 1
+                case "new":
+                    _ingest_one(con, settings, path, data, file_id, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_one(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    path: Path,
+    data: bytes,
+    file_id: str,
+    report: CbsReport,
+) -> None:
+    layout = None
+    try:
+        with _transaction(con):
+            layout, observations = _open(data, file_id)
+            tally = _insert_observations(con, observations)
+            row = _file_row(path, file_id, data, "loaded", layout=layout, **tally.columns())
+            insert_rows(con, "cbs_files", [row])
+    except (UnknownLayout, MalformedFile) as error:
+        reason = str(error)
+        row = _file_row(path, file_id, data, "quarantined", reason=reason, layout=layout)
+        insert_rows(con, "cbs_files", [row])
+        keep_quarantined(settings, path, file_id, data)
+        report.quarantined += 1
+        report.quarantine_reasons.append((str(path), reason))
+        return
+    report.loaded += 1
+    report.observations += tally.observations
+
+
+def _open(data: bytes, file_id: str) -> tuple[str, Iterator[tuple]]:
+    """The layout of the first reader that recognises the file, and its observations."""
+    reasons = []
+    for layout, reader in READERS.items():
+        try:
+            return layout, reader(io.BytesIO(data), file_id)
+        except UnknownLayout as reason:
+            reasons.append(f"{layout}: {reason}")
+    raise UnknownLayout("; ".join(reasons))
+
+
+def _insert_observations(con: duckdb.DuckDBPyConnection, observations: Iterator[tuple]) -> _Tally:
+    tally = _Tally()
+    while chunk := list(islice(observations, CHUNK_ROWS)):
+        insert_rows(con, "cbs_observations", chunk)
+        tally.add(chunk)
+    return tally
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.begin()
+    try:
+        yield
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
+def _file_row(path: Path, file_id: str, data: bytes, status: str, **values) -> tuple:
+    table_id = _TABLE_ID.search(path.name)
+    record = {
+        "file_id": file_id,
+        "path": str(path.resolve()),
+        "size_bytes": len(data),
+        "status": status,
+        "reason": None,
+        "layout": None,
+        "table_id": table_id.group(0) if table_id else None,
+        "row_count": 0,
+        "observation_count": 0,
+        "period_min": None,
+        "period_max": None,
+        "loaded_at": datetime.now(UTC).replace(tzinfo=None),
+        **values,
+    }
+    return tuple(record[column] for column in CBS_FILE_COLUMNS)
+
+
+def _period_order(code: str) -> str:
+    """Sort key: a KWB Peildatum "1-1-2025" as 20250101; codes such as 2025JJ00 sort as they are."""
+    found = _DAY_MONTH_YEAR.fullmatch(code)
+    if not found:
+        return code
+    day, month, year = found.groups()
+    return f"{year}{month:0>2}{day:0>2}"

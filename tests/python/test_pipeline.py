@@ -1,0 +1,130 @@
+"""The whole pipeline through Dagster, in process: messages in, marts and findings out."""
+
+import json
+import shutil
+from datetime import date
+
+import duckdb
+import pytest
+from conftest import FIXTURE_MESSAGES
+
+from sdw.config import settings
+from sdw.demo import generate
+from sdw.pipeline import run_pipeline
+from sdw.pseudonym import pseudonymise
+
+
+def query(config, sql):
+    with duckdb.connect(str(config.warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture
+def inbox(tmp_path, monkeypatch):
+    path = tmp_path / "inbox"
+    shutil.copytree(FIXTURE_MESSAGES, path)
+    monkeypatch.setenv("SDW_INBOX", str(path))
+    return path
+
+
+def test_fixture_messages_through_every_layer(warehouse, inbox):
+    run_pipeline(settings())
+    periods = query(
+        warehouse,
+        """
+        select standard, toewijzing_nummer, begindatum, einddatum, zorgduur_dagen,
+               is_stop_voor_start, afloop, heeft_toewijzing
+        from marts.fct_zorgperiode order by standard
+        """,
+    )
+    assert periods == [
+        # Jeugd: the deleted start is gone, its correction counts once despite the re-send.
+        ("ijw", 7001, date(2024, 2, 12), date(2024, 5, 31), 110, False, "volgens_plan", True),
+        # Wmo: the stop is dated before the start, so no zorgduur.
+        ("iwmo", 5001, date(2024, 2, 5), date(2024, 1, 20), None, True, "volgens_plan", True),
+    ]
+    findings = query(
+        warehouse,
+        "select check_name, severity, gemeente_code, aanbieder_agb, reference, status "
+        "from marts.dq_findings",
+    )
+    assert findings == [("stop_before_start", "error", "0999", "12345678", "5001", "open")]
+    toewijzing = query(
+        warehouse, "select einddatum from cleaned.toewijzingen where toewijzing_nummer = 5001"
+    )
+    assert toewijzing == [(date(2024, 6, 30),)]  # the newer 301 version wins
+
+
+def test_a_corrected_finding_is_closed_not_forgotten(warehouse, inbox):
+    run_pipeline(settings())
+    # The aanbieder deletes the wrong stop and sends the right one.
+    wrong = (inbox / "wmo307_a.xml").read_text()
+    correction = (
+        wrong.replace("W307A", "W307B")
+        .replace("2024-02-07</iwmo:Dagtekening>", "2024-03-04</iwmo:Dagtekening>")
+        .replace("<wmo307:StatusAanlevering>1<", "<wmo307:StatusAanlevering>3<")
+    )
+    right = (
+        wrong.replace("W307A", "W307C")
+        .replace("2024-02-07</iwmo:Dagtekening>", "2024-03-05</iwmo:Dagtekening>")
+        .replace("<wmo307:Einddatum>2024-01-20<", "<wmo307:Einddatum>2024-02-29<")
+    )
+    (inbox / "wmo307_b.xml").write_text(correction)
+    (inbox / "wmo307_c.xml").write_text(right)
+    run_pipeline(settings())
+    assert query(warehouse, "select status, detected_in_runs from marts.dq_findings") == [
+        ("closed", 1)
+    ]
+    assert query(
+        warehouse, "select zorgduur_dagen from marts.fct_zorgperiode where standard = 'iwmo'"
+    ) == [(25,)]
+
+
+def test_demo_data_planted_stop_before_start_is_found(warehouse, tmp_path, monkeypatch):
+    truth = generate(tmp_path / "demo", seed=7, inwoners=3_000)
+    monkeypatch.setenv("SDW_INBOX", str(tmp_path / "demo" / "inbox"))
+    run_pipeline(settings())
+    planted = {
+        (d["standard"], d["aanbieder_agb"], str(d["toewijzing_nummer"]), d["begindatum"])
+        for d in truth["defects"]
+        if d["type"] == "stop_before_start"
+    }
+    assert planted, "the generator planted no stop-before-start at this size"
+    found = set(
+        query(
+            warehouse,
+            """
+            select p.standard, f.aanbieder_agb, f.reference, cast(p.begindatum as varchar)
+            from marts.dq_findings as f
+            inner join marts.fct_zorgperiode as p on f.finding_key = p.zorgperiode_id
+            where f.check_name = 'stop_before_start' and f.status = 'open'
+            """,
+        )
+    )
+    assert found == planted
+    loaded = query(warehouse, "select count(*) from raw.ingest_files where status = 'loaded'")
+    assert loaded == [(truth["counts"]["files"],)]
+    assert json.loads((tmp_path / "demo" / "ground_truth.json").read_text()) == truth
+
+
+def test_no_personal_data_reaches_the_warehouse(warehouse, inbox):
+    run_pipeline(settings())
+    secrets = ["999990007", "999990019", "Fixturenaam", "Fixturestraat", "Fixtureplaats",
+               "fixture.client@example.invalid", "0612345678", "9991AB"]  # fmt: skip
+    with duckdb.connect(str(warehouse.warehouse), read_only=True) as con:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where data_type = 'VARCHAR' and table_schema in ('raw','staging','cleaned','marts')"
+        ).fetchall()
+        for schema, table, column in columns:
+            for secret in secrets:
+                hits = con.execute(
+                    f'select count(*) from {schema}.{table} where "{column}" like ?',
+                    [f"%{secret}%"],
+                ).fetchone()[0]
+                assert hits == 0, f"{secret} found in {schema}.{table}.{column}"
+        pseudonyms = {
+            r[0]
+            for r in con.execute("select client_pseudonym from marts.fct_zorgperiode").fetchall()
+        }
+    assert pseudonymise(warehouse.effective_key, "999990007") in pseudonyms
