@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 export SDW_WAREHOUSE ?= warehouse/sociaal_domein.duckdb
-export DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
+DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 DEMO_DIR ?= warehouse/demo
 FIXTURE_WAREHOUSE := warehouse/test/fixture.duckdb
 
@@ -33,7 +33,7 @@ demo: $(STAMP) ## demo gemeente through every layer, via Dagster
 
 dev: $(STAMP) ## open the Dagster UI (http://127.0.0.1:3000)
 	mkdir -p $(DAGSTER_HOME)
-	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 lint: $(STAMP) ## ruff and sqlfluff
 	$(BIN)/ruff check .
