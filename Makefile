@@ -32,7 +32,7 @@ demo: $(STAMP) ## demo gemeente through every layer, via Dagster
 	SDW_INBOX=$(DEMO_DIR)/inbox $(BIN)/sdw run
 
 dev: $(STAMP) ## open the Dagster UI (http://127.0.0.1:3000)
-	mkdir -p $(DAGSTER_HOME)
+	mkdir -p $(DAGSTER_HOME) && cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 lint: $(STAMP) ## ruff and sqlfluff

@@ -6,14 +6,15 @@ step that runs after the checks; everything else is the first.
 
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from sdw.config import PROJECT_DIR
+from sdw.config import PROJECT_DIR, settings
+from sdw.warehouse import connect
 
 # The dbt installed beside this Python, so nothing depends on an activated virtualenv.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
@@ -43,6 +44,32 @@ class LayerTranslator(DagsterDbtTranslator):
 translator = LayerTranslator()
 
 
+def build_with_row_counts(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
+    """`dbt build`, each materialisation reported with its row count.
+
+    dagster-dbt's own fetch_row_counts queries while dbt runs, but DuckDB lets one process
+    hold the file; so the events wait until dbt has finished and the counts are read then.
+    """
+    events = list(dbt.cli(["build"], context=context).stream())
+    outputs = [event for event in events if isinstance(event, dg.Output)]
+    relations = {
+        event.output_name: ".".join(context.asset_key_for_output(event.output_name).path)
+        for event in outputs
+    }
+    counts = {}
+    if relations:
+        with connect(settings().warehouse, read_only=True) as con:
+            for name, relation in relations.items():
+                counts[name] = con.execute(f"select count(*) from {relation}").fetchone()[0]
+    for event in events:
+        if isinstance(event, dg.Output):
+            yield event.with_metadata(
+                {**event.metadata, "dagster/row_count": counts[event.output_name]}
+            )
+        else:
+            yield event
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     dagster_dbt_translator=translator,
@@ -51,7 +78,7 @@ translator = LayerTranslator()
 )
 def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Staging, cleaned and the marts: dbt build, tests included."""
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from build_with_row_counts(context, dbt)
 
 
 @dbt_assets(
@@ -62,7 +89,7 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 )
 def dbt_quality_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """The quality marts, from the check results."""
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from build_with_row_counts(context, dbt)
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)

@@ -1,20 +1,54 @@
-"""Loading message files from the inbox into the raw tables."""
+"""Loading files into the raw tables: message files from SDW_INBOX, CBS extracts from SDW_CBS_DIR.
+
+Both loaders skip files they already account for, so a run loads exactly what is new. Reading
+a folder can fail for passing reasons (a share being remounted), hence the retries.
+"""
 
 import dagster as dg
 
+from sdw.cbs.layout import CBS_TABLES
+from sdw.cbs.load import CbsReport, ingest_cbs
 from sdw.config import settings
 from sdw.messages.layout import table_columns
 from sdw.messages.load import ingest_messages
 
 RAW_MESSAGE_TABLES = ["ingest_files", *table_columns()]
+RETRY = dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL)
+
+
+def _specs(tables, description: str) -> list[dg.AssetSpec]:
+    return [
+        dg.AssetSpec(
+            ["raw", table],
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            owners=["team:data-engineering"],
+            description=description,
+        )
+        for table in tables
+    ]
+
+
+def _report(context, keys, report, **metadata):
+    for reason in report.quarantine_reasons:
+        context.log.warning("quarantined %s: %s", *reason)
+    for key in keys:
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                "files_loaded": report.loaded,
+                "files_quarantined": report.quarantined,
+                "files_duplicate": report.duplicate,
+                "files_already_loaded": report.skipped,
+                **metadata,
+            },
+        )
 
 
 @dg.multi_asset(
-    specs=[
-        dg.AssetSpec(["raw", table], group_name="raw", kinds={"python", "duckdb"})
-        for table in RAW_MESSAGE_TABLES
-    ],
+    specs=_specs(RAW_MESSAGE_TABLES, "iWmo/iJw messages as loaded from SDW_INBOX."),
     name="raw_messages",
+    retry_policy=RETRY,
     description="Load every new iWmo/iJw message file in SDW_INBOX into the raw tables.",
 )
 def raw_messages(context: dg.AssetExecutionContext):
@@ -22,16 +56,23 @@ def raw_messages(context: dg.AssetExecutionContext):
     if not config.inbox.is_dir():
         raise dg.Failure(f"no inbox folder at {config.inbox}: set SDW_INBOX")
     report = ingest_messages([config.inbox], config)
-    for reason in report.quarantine_reasons:
-        context.log.warning("quarantined %s: %s", *reason)
-    for table in RAW_MESSAGE_TABLES:
-        yield dg.MaterializeResult(
-            asset_key=["raw", table],
-            metadata={
-                "files_loaded": report.loaded,
-                "files_quarantined": report.quarantined,
-                "files_duplicate": report.duplicate,
-                "files_already_loaded": report.skipped,
-                "product_lines": report.products,
-            },
-        )
+    yield from _report(
+        context, [["raw", t] for t in RAW_MESSAGE_TABLES], report, product_lines=report.products
+    )
+
+
+@dg.multi_asset(
+    specs=_specs(CBS_TABLES, "CBS StatLine extracts as loaded from SDW_CBS_DIR."),
+    name="raw_cbs",
+    retry_policy=RETRY,
+    description="Load every new CBS extract in SDW_CBS_DIR (optional) into the raw tables.",
+)
+def raw_cbs(context: dg.AssetExecutionContext):
+    config = settings()
+    if config.cbs_dir.is_dir():
+        report = ingest_cbs([config.cbs_dir], config)
+    else:
+        context.log.info("no CBS folder at %s (SDW_CBS_DIR): nothing to load", config.cbs_dir)
+        report = CbsReport()
+    keys = [["raw", table] for table in CBS_TABLES]
+    yield from _report(context, keys, report, observations=report.observations)

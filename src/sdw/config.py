@@ -21,6 +21,7 @@ class Settings:
     warehouse: Path
     pseudonym_key: str | None
     inbox: Path
+    cbs_dir: Path
     quarantine_dir: Path
     reports_dir: Path
 
@@ -47,6 +48,7 @@ def settings() -> Settings:
         warehouse=warehouse,
         pseudonym_key=os.environ.get("SDW_PSEUDONYM_KEY") or None,
         inbox=_path("SDW_INBOX", work_dir / "inbox"),
+        cbs_dir=_path("SDW_CBS_DIR", work_dir / "cbs"),
         quarantine_dir=_path("SDW_QUARANTINE", work_dir / "quarantine"),
         reports_dir=_path("SDW_REPORTS", work_dir / "reports"),
     )

@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import os
+import shutil
+from typing import TYPE_CHECKING
 
-from sdw.config import Settings
+from sdw.config import PROJECT_DIR, Settings
+
+if TYPE_CHECKING:
+    from dagster import ExecuteInProcessResult
 
 
 class PipelineError(Exception):
     pass
 
 
-def run_pipeline(settings: Settings) -> None:
+def run_pipeline(settings: Settings) -> ExecuteInProcessResult:
     # Dagster records runs in DAGSTER_HOME; keep it beside the warehouse unless told otherwise.
     home = os.environ.setdefault("DAGSTER_HOME", str(settings.warehouse.parent / "dagster_home"))
     os.makedirs(home, exist_ok=True)
+    instance_config = os.path.join(home, "dagster.yaml")
+    if not os.path.exists(instance_config):
+        shutil.copy(PROJECT_DIR / "orchestration" / "dagster.yaml", instance_config)
     os.environ["SDW_WAREHOUSE"] = str(settings.warehouse)
     os.environ["SDW_INBOX"] = str(settings.inbox)
+    os.environ["SDW_CBS_DIR"] = str(settings.cbs_dir)
 
     from dagster import DagsterInstance
 
     from orchestration.definitions import defs
 
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_job_def("full_refresh_job")
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,
@@ -37,3 +46,4 @@ def run_pipeline(settings: Settings) -> None:
             if e.step_failure_data and e.step_failure_data.error
         )
         raise PipelineError(f"Dagster run {result.run_id} failed: {reasons or 'see the logs'}")
+    return result

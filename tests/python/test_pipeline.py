@@ -28,7 +28,13 @@ def inbox(tmp_path, monkeypatch):
 
 
 def test_fixture_messages_through_every_layer(warehouse, inbox):
-    run_pipeline(settings())
+    result = run_pipeline(settings())
+    evaluations = {
+        (e.asset_key.to_user_string(), e.check_name): (e.passed, e.severity.value)
+        for e in result.get_asset_check_evaluations()
+    }
+    assert evaluations[("cleaned/zorgperioden", "stop_before_start")] == (False, "ERROR")
+    assert evaluations[("marts/fct_zorgperiode", "unique_fct_zorgperiode_zorgperiode_id")][0]
     periods = query(
         warehouse,
         """

@@ -1,0 +1,76 @@
+"""The Dagster code location: one graph from files to marts, checks, jobs, sensor, schedule."""
+
+import shutil
+
+import dagster as dg
+from conftest import FIXTURE_MESSAGES
+
+from orchestration.definitions import defs
+from orchestration.ingest import raw_messages
+from orchestration.sensors import inbox_sensor
+from sdw.quality.catalog import checks
+
+
+def test_asset_graph_runs_from_raw_through_every_layer():
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert {
+        "raw/berichten",
+        "raw/start_producten",
+        "staging/stg_istandaarden__start_producten",
+        "cleaned/zorgperioden",
+        "marts/fct_zorgperiode",
+        "raw/dq_check_results",
+        "marts/dq_findings",
+    } <= keys
+    groups = {graph.get(dg.AssetKey(["cleaned", "zorgperioden"])).group_name}
+    groups.add(graph.get(dg.AssetKey(["marts", "fct_zorgperiode"])).group_name)
+    assert groups == {"cleaned", "marts"}
+    # Findings are built after the checks, which run after what they guard.
+    upstream = graph.get(dg.AssetKey(["marts", "dq_findings"])).parent_keys
+    assert dg.AssetKey(["staging", "stg_kwaliteit__check_results"]) in upstream
+    assert (
+        dg.AssetKey(["cleaned", "zorgperioden"])
+        in graph.get(dg.AssetKey(["raw", "dq_check_results"])).parent_keys
+    )
+
+
+def test_every_gx_rule_is_an_asset_check_on_the_table_it_guards():
+    graph = defs.resolve_asset_graph()
+    check_keys = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
+    for check in checks():
+        assert (check.table.replace(".", "/"), check.name) in check_keys
+    # dbt tests are asset checks too.
+    assert ("marts/fct_zorgperiode", "unique_fct_zorgperiode_zorgperiode_id") in check_keys
+
+
+def test_sensor_starts_one_run_for_new_files_and_none_for_seen_ones(tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    monkeypatch.setenv("SDW_INBOX", str(inbox))
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance)
+        assert isinstance(inbox_sensor(context), dg.SkipReason)
+
+        for name in ("a.xml", "b.xml"):
+            shutil.copy(FIXTURE_MESSAGES / "wmo305_a.xml", inbox / name)
+        first = inbox_sensor(context)
+        assert isinstance(first, dg.RunRequest)
+        assert first.tags["sdw/new_files"] == "2"
+
+        # Evaluated again with the cursor it left: the same files start nothing.
+        context = dg.build_sensor_context(instance=instance, cursor=context.cursor)
+        assert isinstance(inbox_sensor(context), dg.SkipReason)
+
+        shutil.copy(FIXTURE_MESSAGES / "jw305_a.xml", inbox / "c.xml")
+        second = inbox_sensor(context)
+        assert isinstance(second, dg.RunRequest)
+        assert second.tags["sdw/new_files"] == "1"
+        assert second.run_key != first.run_key
+
+
+def test_jobs_schedule_and_retries():
+    assert defs.resolve_job_def("inbox_job").name == "inbox_job"
+    (schedule,) = defs.schedules
+    assert schedule.job_name == "full_refresh_job"
+    assert raw_messages.op.retry_policy.max_retries == 3
