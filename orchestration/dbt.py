@@ -45,29 +45,40 @@ translator = LayerTranslator()
 
 
 def build_with_row_counts(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-    """`dbt build`, each materialisation reported with its row count.
+    """`dbt build`, each materialisation reported with its row count, failures by name.
 
     dagster-dbt's own fetch_row_counts queries while dbt runs, but DuckDB lets one process
     hold the file; so the events wait until dbt has finished and the counts are read then.
     """
-    events = list(dbt.cli(["build"], context=context).stream())
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    events = list(invocation.stream())
+    if not invocation.is_successful():
+        raise dg.Failure(description=failure_summary(invocation.get_artifact("run_results.json")))
     outputs = [event for event in events if isinstance(event, dg.Output)]
-    relations = {
-        event.output_name: ".".join(context.asset_key_for_output(event.output_name).path)
-        for event in outputs
-    }
     counts = {}
-    if relations:
+    if outputs:
         with connect(settings().warehouse, read_only=True) as con:
-            for name, relation in relations.items():
-                counts[name] = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            for event in outputs:
+                relation = ".".join(context.asset_key_for_output(event.output_name).path)
+                counts[event.output_name] = con.execute(
+                    f"select count(*) from {relation}"
+                ).fetchone()[0]
     for event in events:
         if isinstance(event, dg.Output):
-            yield event.with_metadata(
-                {**event.metadata, "dagster/row_count": counts[event.output_name]}
-            )
+            metadata = {**event.metadata, "dagster/row_count": counts[event.output_name]}
+            yield event.with_metadata(metadata)
         else:
             yield event
+
+
+def failure_summary(run_results: Mapping[str, Any]) -> str:
+    """Which models and tests failed, and dbt's reason for each."""
+    failed = [
+        f"{result['unique_id']}: {(result.get('message') or result['status']).strip()}"
+        for result in run_results.get("results", [])
+        if result["status"] in ("error", "fail")
+    ]
+    return "dbt build failed: " + ("; ".join(failed) or "see the dbt log in the compute logs")
 
 
 @dbt_assets(

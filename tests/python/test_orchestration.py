@@ -5,6 +5,7 @@ import shutil
 import dagster as dg
 from conftest import FIXTURE_MESSAGES
 
+from orchestration.dbt import failure_summary
 from orchestration.definitions import defs
 from orchestration.ingest import raw_messages
 from orchestration.sensors import inbox_sensor
@@ -74,3 +75,21 @@ def test_jobs_schedule_and_retries():
     (schedule,) = defs.schedules
     assert schedule.job_name == "full_refresh_job"
     assert raw_messages.op.retry_policy.max_retries == 3
+
+
+def test_a_failed_dbt_build_names_the_models_and_why():
+    run_results = {
+        "results": [
+            {"unique_id": "model.sociaal_domein.zorgstarts", "status": "success", "message": "OK"},
+            {
+                "unique_id": "test.sociaal_domein.not_null_fct_zorgperiode_begindatum.1a",
+                "status": "fail",
+                "message": "Got 1 result, configured to fail if != 0",
+            },
+            {"unique_id": "model.sociaal_domein.zorgperioden", "status": "error", "message": None},
+        ]
+    }
+    assert failure_summary(run_results) == (
+        "dbt build failed: test.sociaal_domein.not_null_fct_zorgperiode_begindatum.1a: "
+        "Got 1 result, configured to fail if != 0; model.sociaal_domein.zorgperioden: error"
+    )
