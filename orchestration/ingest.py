@@ -1,8 +1,11 @@
 """Loading files into the raw tables: message files from SDW_INBOX, CBS extracts from SDW_CBS_DIR.
 
 Both loaders skip files they already account for, so a run loads exactly what is new. Reading
-a folder can fail for passing reasons (a share being remounted), hence the retries.
+a folder can fail for passing reasons (a share being remounted, a file still being copied):
+such errors are retried with backoff; anything else fails the run at once with its reason.
 """
+
+from collections.abc import Callable
 
 import dagster as dg
 
@@ -13,7 +16,16 @@ from sdw.messages.layout import table_columns
 from sdw.messages.load import ingest_messages
 
 RAW_MESSAGE_TABLES = ["ingest_files", *table_columns()]
-RETRY = dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL)
+MAX_RETRIES = 3
+
+
+def retrying_io(context: dg.AssetExecutionContext, load: Callable):
+    try:
+        return load()
+    except OSError as error:
+        wait = 5 * 2**context.retry_number
+        context.log.warning("file system error, retrying in %ss: %s", wait, error)
+        raise dg.RetryRequested(max_retries=MAX_RETRIES, seconds_to_wait=wait) from error
 
 
 def _specs(tables, description: str) -> list[dg.AssetSpec]:
@@ -48,14 +60,13 @@ def _report(context, keys, report, **metadata):
 @dg.multi_asset(
     specs=_specs(RAW_MESSAGE_TABLES, "iWmo/iJw messages as loaded from SDW_INBOX."),
     name="raw_messages",
-    retry_policy=RETRY,
     description="Load every new iWmo/iJw message file in SDW_INBOX into the raw tables.",
 )
 def raw_messages(context: dg.AssetExecutionContext):
     config = settings()
     if not config.inbox.is_dir():
         raise dg.Failure(f"no inbox folder at {config.inbox}: set SDW_INBOX")
-    report = ingest_messages([config.inbox], config)
+    report = retrying_io(context, lambda: ingest_messages([config.inbox], config))
     yield from _report(
         context, [["raw", t] for t in RAW_MESSAGE_TABLES], report, product_lines=report.products
     )
@@ -64,13 +75,12 @@ def raw_messages(context: dg.AssetExecutionContext):
 @dg.multi_asset(
     specs=_specs(CBS_TABLES, "CBS StatLine extracts as loaded from SDW_CBS_DIR."),
     name="raw_cbs",
-    retry_policy=RETRY,
     description="Load every new CBS extract in SDW_CBS_DIR (optional) into the raw tables.",
 )
 def raw_cbs(context: dg.AssetExecutionContext):
     config = settings()
     if config.cbs_dir.is_dir():
-        report = ingest_cbs([config.cbs_dir], config)
+        report = retrying_io(context, lambda: ingest_cbs([config.cbs_dir], config))
     else:
         context.log.info("no CBS folder at %s (SDW_CBS_DIR): nothing to load", config.cbs_dir)
         report = CbsReport()

@@ -1,34 +1,21 @@
--- The current version of every toegewezen product: a toewijzing keeps its number through every
--- change, and the most recent Toewijzingsdatum + Toewijzingstijd is leading (OP033x1).
-with toegewezen as (
-    {{ message_records(ref('stg_istandaarden__toegewezen_producten')) }}
-),
-
-versioned as (
-    select
-        *,
-        row_number() over (
-            partition by standard, gemeente_code, toewijzing_nummer
-            order by
-                toewijzingsdatum desc,
-                toewijzingstijd desc,
-                dagtekening desc,
-                file_id desc,
-                product_seq desc
-        ) as version_rank
-    from toegewezen
+-- The current version of every toegewezen product. A toewijzing whose current version says
+-- RedenWijziging 13 ("verwijderd": Einddatum = Ingangsdatum) counts as never sent.
+with versies as (
+    select * from {{ ref('toewijzing_versies') }}
 ),
 
 final as (
     select
-        {{ surrogate_key(['standard', 'gemeente_code', 'toewijzing_nummer']) }}
-            as toewijzing_id,
+        toewijzing_id,
+        toewijzing_versie_id,
         standard,
         release,
+        release_family,
         gemeente_code,
         aanbieder_agb,
         client_pseudonym,
         toewijzing_nummer,
+        referentie_aanbieder,
         product_categorie,
         product_code,
         toewijzingsdatum,
@@ -40,9 +27,10 @@ final as (
         eenheid,
         frequentie,
         budget_eurocent,
-        bericht_identificatie
-    from versioned
-    where version_rank = 1
+        bericht_identificatie,
+        dagtekening
+    from versies
+    where is_current and coalesce(reden_wijziging, '') <> '13'
 )
 
 select * from final

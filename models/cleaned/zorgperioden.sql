@@ -1,6 +1,7 @@
 -- One row per started product: the 305 start with its 307 stop, when there is one.
 -- start_tot_stop_dagen keeps the sign, so a stop dated before its start stays visible for the
--- quality checks; zorgduur_dagen is only given when the period makes sense.
+-- quality checks; zorgduur_dagen is only given when the period makes sense. Wachttijd counts
+-- from the toewijzing's Ingangsdatum, or the one the 305 repeats when no toewijzing links.
 with starts as (
     select * from {{ ref('zorgstarts') }}
 ),
@@ -32,6 +33,9 @@ final as (
         starts.start_bericht_identificatie,
         stops.stop_bericht_identificatie,
         toewijzingen.toewijzing_id,
+        starts.begindatum
+        - coalesce(toewijzingen.ingangsdatum, starts.toewijzing_ingangsdatum)
+            as wachttijd_dagen,
         stops.einddatum - starts.begindatum as start_tot_stop_dagen,
         case
             when stops.einddatum >= starts.begindatum

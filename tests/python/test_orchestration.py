@@ -1,13 +1,16 @@
 """The Dagster code location: one graph from files to marts, checks, jobs, sensor, schedule."""
 
+import logging
 import shutil
+from types import SimpleNamespace
 
 import dagster as dg
+import pytest
 from conftest import FIXTURE_MESSAGES
 
 from orchestration.dbt import failure_summary
 from orchestration.definitions import defs
-from orchestration.ingest import raw_messages
+from orchestration.ingest import retrying_io
 from orchestration.sensors import inbox_sensor
 from sdw.quality.catalog import checks
 
@@ -70,11 +73,24 @@ def test_sensor_starts_one_run_for_new_files_and_none_for_seen_ones(tmp_path, mo
         assert second.run_key != first.run_key
 
 
-def test_jobs_schedule_and_retries():
+def test_jobs_and_schedule():
     assert defs.resolve_job_def("inbox_job").name == "inbox_job"
     (schedule,) = defs.schedules
     assert schedule.job_name == "full_refresh_job"
-    assert raw_messages.op.retry_policy.max_retries == 3
+
+
+def test_file_system_errors_are_retried_with_backoff_and_others_are_not():
+    # The two things retrying_io reads from the asset context of a first attempt.
+    context = SimpleNamespace(retry_number=0, log=logging.getLogger("test"))
+
+    def unreachable_share():
+        raise PermissionError("share not mounted")
+
+    with pytest.raises(dg.RetryRequested) as retry:
+        retrying_io(context, unreachable_share)
+    assert (retry.value.max_retries, retry.value.seconds_to_wait) == (3, 5)
+    with pytest.raises(KeyError):
+        retrying_io(context, lambda: {}["bug"])
 
 
 def test_a_failed_dbt_build_names_the_models_and_why():

@@ -108,6 +108,12 @@ def test_demo_data_planted_stop_before_start_is_found(warehouse, tmp_path, monke
         )
     )
     assert found == planted
+    # One client is one person however many toewijzingen: dim_client counts what was generated.
+    assert query(
+        warehouse,
+        "select count(*) filter (where heeft_wmo), count(*) filter (where heeft_jeugd) "
+        "from marts.dim_client",
+    ) == [(truth["counts"]["clients"]["wmo"], truth["counts"]["clients"]["jeugd"])]
     loaded = query(warehouse, "select count(*) from raw.ingest_files where status = 'loaded'")
     assert loaded == [(truth["counts"]["files"],)]
     assert json.loads((tmp_path / "demo" / "ground_truth.json").read_text()) == truth

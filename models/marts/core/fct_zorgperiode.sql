@@ -14,6 +14,9 @@ final as (
         zorgperioden.aanbieder_agb,
         zorgperioden.client_pseudonym,
         zorgperioden.toewijzing_nummer,
+        {{ surrogate_key([
+            'zorgperioden.standard', 'zorgperioden.product_categorie', 'zorgperioden.product_code'
+        ]) }} as product_id,
         zorgperioden.product_categorie,
         zorgperioden.product_code,
         zorgperioden.begindatum,
@@ -21,6 +24,7 @@ final as (
         zorgperioden.reden_beeindiging,
         reden_beeindiging.omschrijving as reden_beeindiging_omschrijving,
         reden_beeindiging.afloop,
+        zorgperioden.wachttijd_dagen,
         zorgperioden.zorgduur_dagen,
         zorgperioden.start_tot_stop_dagen < 0 as is_stop_voor_start,
         zorgperioden.toewijzing_id is not null as heeft_toewijzing

@@ -1,0 +1,73 @@
+-- One row per client (pseudonym): what the messages say about the person, latest first.
+-- Only 301s carry an address, so the postcode is the latest one any 301 gave.
+with clienten as (
+    select
+        berichten.gemeente_code,
+        berichten.standard,
+        berichten.dagtekening,
+        berichten.file_id,
+        clienten.client_seq,
+        clienten.client_pseudonym,
+        clienten.geboortejaar,
+        clienten.geboortemaand,
+        clienten.geslacht,
+        clienten.postcode4
+    from {{ ref('stg_istandaarden__clienten') }} as clienten
+    inner join {{ ref('berichten') }} as berichten
+        on clienten.file_id = berichten.file_id
+),
+
+latest as (
+    select
+        *,
+        row_number() over (
+            partition by client_pseudonym order by dagtekening desc, file_id desc, client_seq asc
+        ) as recency
+    from clienten
+),
+
+latest_postcode as (
+    select
+        client_pseudonym,
+        postcode4,
+        row_number() over (
+            partition by client_pseudonym order by dagtekening desc, file_id desc
+        ) as recency
+    from clienten
+    where postcode4 is not null
+),
+
+seen as (
+    select
+        client_pseudonym,
+        bool_or(standard = 'iwmo') as heeft_wmo,
+        bool_or(standard = 'ijw') as heeft_jeugd,
+        min(dagtekening) as eerste_bericht_datum,
+        max(dagtekening) as laatste_bericht_datum
+    from clienten
+    group by client_pseudonym
+),
+
+final as (
+    select
+        latest.client_pseudonym,
+        latest.gemeente_code,
+        latest.geboortejaar,
+        latest.geboortemaand,
+        latest.geslacht,
+        latest_postcode.postcode4,
+        seen.heeft_wmo,
+        seen.heeft_jeugd,
+        seen.eerste_bericht_datum,
+        seen.laatste_bericht_datum
+    from latest
+    inner join seen
+        on latest.client_pseudonym = seen.client_pseudonym
+    left join latest_postcode
+        on
+            latest.client_pseudonym = latest_postcode.client_pseudonym
+            and latest_postcode.recency = 1
+    where latest.recency = 1
+)
+
+select * from final
