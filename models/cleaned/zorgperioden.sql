@@ -14,6 +14,10 @@ toewijzingen as (
     select * from {{ ref('toewijzingen') }}
 ),
 
+kalender as (
+    select * from {{ ref('kalender') }}
+),
+
 final as (
     select
         starts.zorgperiode_id,
@@ -31,8 +35,11 @@ final as (
         stops.einddatum,
         stops.reden_beeindiging,
         starts.start_bericht_identificatie,
+        starts.start_dagtekening,
         stops.stop_bericht_identificatie,
         toewijzingen.toewijzing_id,
+        -- OP271: a start is to be reported within 5 working days of the real start.
+        gemeld.werkdag_nummer - begonnen.werkdag_nummer as start_melding_werkdagen,
         starts.begindatum
         - coalesce(toewijzingen.ingangsdatum, starts.toewijzing_ingangsdatum)
             as wachttijd_dagen,
@@ -44,6 +51,10 @@ final as (
     from starts
     left join stops
         on starts.zorgperiode_id = stops.zorgperiode_id
+    left join kalender as begonnen
+        on starts.begindatum = begonnen.datum
+    left join kalender as gemeld
+        on starts.start_dagtekening = gemeld.datum
     -- Linked as the standard prescribes: gemeente, aanbieder, client, number and product.
     left join toewijzingen
         on

@@ -1,6 +1,6 @@
 -- One row per calendar day: the time axis of every mart and the semantic layer's time spine.
-with days as (
-    {{ date_spine(var('dim_datum_start'), var('dim_datum_end')) }}
+with kalender as (
+    select * from {{ ref('kalender') }}
 ),
 
 final as (
@@ -13,8 +13,9 @@ final as (
         cast(date_trunc('quarter', datum) as date) as kwartaal_start,
         cast(date_trunc('year', datum) as date) as jaar_start,
         cast(extract(isodow from datum) as integer) as iso_dag_van_week,
-        extract(isodow from datum) < 6 as is_werkdag
-    from days
+        is_werkdag,
+        werkdag_nummer
+    from kalender
 )
 
 select * from final

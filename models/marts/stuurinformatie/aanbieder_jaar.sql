@@ -1,0 +1,192 @@
+-- One row per gemeente, aanbieder, standard, productcategorie and year: what the aanbieder
+-- delivered and how, next to its peers (every aanbieder of the same gemeente, standard and
+-- productcategorie that year). Wachttijd counts starts begun in the year, zorgduur and afloop
+-- the zorgperioden that ended in it; a stop before its start is left out of both.
+with zorgperioden as (
+    select
+        zorgperioden.*,
+        reden.afloop
+    from {{ ref('zorgperioden') }} as zorgperioden
+    left join {{ ref('reden_beeindiging') }} as reden
+        on
+            zorgperioden.standard = reden.standard
+            and zorgperioden.release_family = reden.release_family
+            and zorgperioden.reden_beeindiging = reden.code
+),
+
+jaren as (
+    select distinct cast(extract(year from datum) as integer) as jaar
+    from {{ ref('kalender') }}
+),
+
+gestarte_toewijzingen as (
+    select distinct toewijzing_id
+    from zorgperioden
+    where toewijzing_id is not null
+),
+
+toewijzingen as (
+    select
+        toewijzingen.*,
+        cast(extract(year from toewijzingen.ingangsdatum) as integer) as jaar,
+        gestarte_toewijzingen.toewijzing_id is not null as is_gestart
+    from {{ ref('toewijzingen') }} as toewijzingen
+    left join gestarte_toewijzingen
+        on toewijzingen.toewijzing_id = gestarte_toewijzingen.toewijzing_id
+),
+
+gestart as (
+    select
+        gemeente_code,
+        aanbieder_agb,
+        standard,
+        product_categorie,
+        cast(extract(year from begindatum) as integer) as jaar,
+        count(distinct client_pseudonym) as clienten_gestart,
+        {{ percentile('wachttijd_dagen', 0.5) }} as wachttijd_mediaan,
+        {{ percentile('wachttijd_dagen', 0.8) }} as wachttijd_p80
+    from zorgperioden
+    group by 1, 2, 3, 4, 5
+),
+
+beeindigd as (
+    select
+        gemeente_code,
+        aanbieder_agb,
+        standard,
+        product_categorie,
+        cast(extract(year from einddatum) as integer) as jaar,
+        count(*) as zorgperioden_beeindigd,
+        {{ percentile('zorgduur_dagen', 0.5) }} as zorgduur_mediaan,
+        count(*) filter (where afloop = 'volgens_plan') as beeindigd_volgens_plan,
+        count(*) filter (where afloop = 'voortijdig_client') as beeindigd_door_client,
+        count(*) filter (where afloop = 'voortijdig_aanbieder') as beeindigd_door_aanbieder,
+        count(*) filter (where afloop like 'voortijdig%') as beeindigd_voortijdig
+    from zorgperioden
+    where einddatum >= begindatum
+    group by 1, 2, 3, 4, 5
+),
+
+toegewezen as (
+    select
+        gemeente_code,
+        aanbieder_agb,
+        standard,
+        product_categorie,
+        jaar,
+        count(*) as toewijzingen_ingegaan,
+        count(*) filter (where is_gestart) as toewijzingen_gestart
+    from toewijzingen
+    group by 1, 2, 3, 4, 5
+),
+
+clienten as (
+    -- Clients with a zorgperiode of the aanbieder overlapping the year (running care up to the
+    -- peildatum).
+    select
+        zorgperioden.gemeente_code,
+        zorgperioden.aanbieder_agb,
+        zorgperioden.standard,
+        zorgperioden.product_categorie,
+        jaren.jaar,
+        count(distinct zorgperioden.client_pseudonym) as clienten_in_zorg
+    from zorgperioden
+    inner join jaren
+        on
+            zorgperioden.begindatum <= make_date(jaren.jaar, 12, 31)
+            and coalesce(zorgperioden.einddatum, {{ peildatum() }})
+            >= make_date(jaren.jaar, 1, 1)
+    where
+        zorgperioden.begindatum <= {{ peildatum() }}
+        and (zorgperioden.einddatum is null or zorgperioden.einddatum >= zorgperioden.begindatum)
+    group by 1, 2, 3, 4, 5
+),
+
+keys as (
+    select
+        gemeente_code,
+        aanbieder_agb,
+        standard,
+        product_categorie,
+        jaar
+    from gestart
+    union
+    select
+        gemeente_code,
+        aanbieder_agb,
+        standard,
+        product_categorie,
+        jaar
+    from beeindigd
+    union
+    select
+        gemeente_code,
+        aanbieder_agb,
+        standard,
+        product_categorie,
+        jaar
+    from toegewezen
+    union
+    select
+        gemeente_code,
+        aanbieder_agb,
+        standard,
+        product_categorie,
+        jaar
+    from clienten
+),
+
+combined as (
+    select
+        keys.gemeente_code,
+        keys.aanbieder_agb,
+        keys.standard,
+        keys.product_categorie,
+        keys.jaar,
+        gestart.wachttijd_mediaan,
+        gestart.wachttijd_p80,
+        beeindigd.zorgduur_mediaan,
+        coalesce(clienten.clienten_in_zorg, 0) as clienten_in_zorg,
+        coalesce(gestart.clienten_gestart, 0) as clienten_gestart,
+        coalesce(beeindigd.zorgperioden_beeindigd, 0) as zorgperioden_beeindigd,
+        coalesce(toegewezen.toewijzingen_ingegaan, 0) as toewijzingen_ingegaan,
+        cast(toegewezen.toewijzingen_gestart as double)
+        / nullif(toegewezen.toewijzingen_ingegaan, 0) as aandeel_toewijzingen_gestart,
+        cast(beeindigd.beeindigd_volgens_plan as double)
+        / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_volgens_plan,
+        cast(beeindigd.beeindigd_door_client as double)
+        / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_voortijdig_door_client,
+        cast(beeindigd.beeindigd_door_aanbieder as double)
+        / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_voortijdig_door_aanbieder,
+        cast(beeindigd.beeindigd_voortijdig as double)
+        / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_voortijdig
+    from keys
+    left join clienten using (gemeente_code, aanbieder_agb, standard, product_categorie, jaar)
+    left join gestart using (gemeente_code, aanbieder_agb, standard, product_categorie, jaar)
+    left join beeindigd using (gemeente_code, aanbieder_agb, standard, product_categorie, jaar)
+    left join toegewezen using (gemeente_code, aanbieder_agb, standard, product_categorie, jaar)
+),
+
+peers as (
+    -- The peers' typical value: the median over aanbieders of each aanbieder's median.
+    select
+        gemeente_code,
+        standard,
+        product_categorie,
+        jaar,
+        {{ percentile('zorgduur_mediaan', 0.5) }} as peer_zorgduur_mediaan,
+        {{ percentile('wachttijd_mediaan', 0.5) }} as peer_wachttijd_mediaan
+    from combined
+    group by 1, 2, 3, 4
+),
+
+final as (
+    select
+        combined.*,
+        peers.peer_zorgduur_mediaan,
+        peers.peer_wachttijd_mediaan
+    from combined
+    inner join peers using (gemeente_code, standard, product_categorie, jaar)
+)
+
+select * from final
