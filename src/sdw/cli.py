@@ -50,6 +50,14 @@ def _ingest_cbs(args: argparse.Namespace) -> None:
         print(f"  quarantined {path}: {reason}")
 
 
+def _fetch_cbs(args: argparse.Namespace) -> None:
+    from sdw.cbs.fetch import fetch_tables
+
+    for fetched in fetch_tables(args.table_ids, args.out, filters=args.filter, select=args.select):
+        print(f"{fetched.table_id}: {fetched.rows} rows -> {fetched.folder}")
+    print(f"load them with: sdw ingest cbs {args.out}")
+
+
 def _build(args: argparse.Namespace) -> None:
     from sdw.build import build
 
@@ -100,11 +108,27 @@ def parser() -> argparse.ArgumentParser:
     messages.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     messages.set_defaults(handler=_ingest_messages)
     cbs = kinds.add_parser(
-        "cbs", help="load CBS StatLine extracts",
-        description="Load CBS StatLine exports (files or folders) into raw, long format.",
+        "cbs", help="load CBS extracts (StatLine CSV, OData v3/v4 JSON, cbsodata folders)",
+        description="Load CBS figures (files or folders, recursively) into raw, long format: "
+        "StatLine CSV exports, OData v3 and v4 responses (feed pages too), and the folders "
+        "`sdw fetch cbs` and cbsodata's dir= write.",
     )  # fmt: skip
     cbs.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     cbs.set_defaults(handler=_ingest_cbs)
+
+    fetch = commands.add_parser("fetch", help="download source files (needs the network)")
+    sources = fetch.add_subparsers(dest="kind", required=True, metavar="KIND")
+    fetch_cbs = sources.add_parser(
+        "cbs", help="download CBS tables through cbsodata",
+        description="Download CBS StatLine tables from opendata.cbs.nl (OData v3, all pages) "
+        "into DIR/<TABLE_ID>/, one JSON file per collection, for `sdw ingest cbs DIR`. Filter "
+        "large tables such as 03759ned, e.g. --filter \"startswith(RegioS,'GM')\".",
+    )  # fmt: skip
+    fetch_cbs.add_argument("table_ids", nargs="+", metavar="TABLE_ID", help="e.g. 85098NED")
+    fetch_cbs.add_argument("--out", type=Path, required=True, help="folder to write into")
+    fetch_cbs.add_argument("--filter", help="OData $filter, passed to CBS as given")
+    fetch_cbs.add_argument("--select", help="OData $select: comma-separated column keys")
+    fetch_cbs.set_defaults(handler=_fetch_cbs)
 
     build = commands.add_parser(
         "build", help="dbt build plus the Great Expectations checks",

@@ -165,8 +165,8 @@ def test_unreadable_files_are_quarantined_with_a_reason(
     (inbox / "notes.txt").write_text("Dit is geen CBS-bestand.\nGewoon wat tekst.\n")
     (inbox / "nested" / "binary.csv").write_bytes(bytes(range(256)) * 4)
     (inbox / "other.csv").write_text("Code;Naam;Waarde\nGM0034;Almere;1\n")
-    (inbox / "by_sex.csv").write_text(
-        "ID;Geslacht;RegioS;Perioden;Bevolking_1\n0;T001038;GM0034    ;2025JJ00;229574\n"
+    (inbox / "no_measures.csv").write_text(
+        "ID;Geslacht;RegioS;Perioden\n0;T001038;GM0034;2025JJ00\n"
     )
     # Recognised, but the second data row is cut short: none of its rows may be kept.
     (inbox / "short_row.csv").write_text(
@@ -179,8 +179,9 @@ def test_unreadable_files_are_quarantined_with_a_reason(
     assert "no ID column" in reasons["notes.txt"]
     assert "not UTF-8" in reasons["binary.csv"]
     assert "no ID column" in reasons["other.csv"]
-    assert "cannot place: ['Geslacht']" in reasons["by_sex.csv"]
+    assert "no measure columns" in reasons["no_measures.csv"]
     assert reasons["short_row.csv"] == "line 3: 4 fields, the header has 5"
+    assert reasons["notes.txt"].startswith("not a CBS layout this loader reads (statline_csv: ")
     assert _query(warehouse, "select count(*) from raw.cbs_observations") == [(0,)]
     rows = _query(warehouse, "select path, status, reason, layout from raw.cbs_files")
     assert {(Path(path).name, status, reason) for path, status, reason, _ in rows} == {
@@ -216,3 +217,29 @@ def test_statline_codes_decimals_and_table_id_from_the_name(
     ]
     files = "select table_id, row_count, period_min, period_max from raw.cbs_files"
     assert _query(warehouse, files) == [("85098NED", 2, "2022JJ00", "2022JJ00")]
+
+
+def test_dimensions_beyond_region_and_period_are_kept_apart(
+    warehouse: Settings, tmp_path: Path
+) -> None:
+    # 03759ned-style: Geslacht and Leeftijd besides RegioS and Perioden (keys as CBS pads them).
+    export = tmp_path / "03759ned_bevolking.csv"
+    export.write_text(
+        "ID;Geslacht;Leeftijd;RegioS;Perioden;BevolkingOp1Januari_1\n"
+        "0;T001038 ;10000   ;GM0034    ;2025JJ00;229574\n"
+        "1;3000    ;10000   ;GM0034    ;2025JJ00;113738\n"
+        "2;T001038 ;70100   ;GM0034    ;2025JJ00;.\n",
+        encoding="utf-8",
+    )
+    report = ingest_cbs([export], warehouse)
+
+    assert (report.loaded, report.observations) == (1, 3)
+    assert _query(
+        warehouse,
+        "select dimensions, dimensions->>'Geslacht', value, value_text "
+        "from raw.cbs_observations order by row_seq",
+    ) == [
+        ('{"Geslacht":"T001038","Leeftijd":"10000"}', "T001038", 229574.0, None),
+        ('{"Geslacht":"3000","Leeftijd":"10000"}', "3000", 113738.0, None),
+        ('{"Geslacht":"T001038","Leeftijd":"70100"}', "T001038", None, "."),
+    ]

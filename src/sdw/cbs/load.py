@@ -3,13 +3,16 @@
 The accounting is every loader's (sdw.files.FileLedger): a file is identified by its sha256;
 offered again under the same path it is skipped, under another path it is recorded as `duplicate`
 and adds nothing. A file no reader recognises, or one that breaks part-way, is `quarantined` with
-the reason. A file's observations and its raw.cbs_files row are written in one transaction, so a
-killed load leaves whole files or nothing.
+the reason. A file's observations, measures and dimension codes and its raw.cbs_files row are
+written in one transaction, so a killed load leaves whole files or nothing.
+
+Some loads are several files: a feed split over pages (odata.nextLink), or a cbsodata folder with
+one file per collection. Each file is accounted for on its own row; what joins them is the table
+id, and staging keeps a figure offered by more than one page once.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -18,28 +21,32 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
 
 import duckdb
 
+from sdw.cbs.cbsodata_dir import read_cbsodata_dir
+from sdw.cbs.extract import Extract, Source, table_id_in
 from sdw.cbs.layout import CBS_FILE_COLUMNS, OBSERVATION_COLUMNS, MalformedFile, UnknownLayout
+from sdw.cbs.odata_v3 import read_odata_v3
+from sdw.cbs.odata_v4 import read_odata_v4
 from sdw.cbs.statline_csv import read_statline_csv
 from sdw.config import Settings
 from sdw.files import FileLedger, content_id, files_under, keep_quarantined
 from sdw.warehouse import connect, ensure_raw_schema, insert_rows
 
-# Each reader checks its layout when called (raising UnknownLayout) and then streams observation
-# tuples; the first reader that recognises a file reads it. OData JSON will join here.
-READERS: dict[str, Callable[[BinaryIO, str], Iterator[tuple]]] = {
+# Each reader checks its layout when called (raising UnknownLayout) and returns what the file
+# holds, its observations streaming; the first reader that recognises a file reads it.
+READERS: dict[str, Callable[[Source], Extract]] = {
     "statline_csv": read_statline_csv,
+    "odata_v3": read_odata_v3,
+    "odata_v4": read_odata_v4,
+    "cbsodata_dir": read_cbsodata_dir,
 }
 
 # Observations are inserted in chunks inside the file's transaction, so a national table is never
 # held in memory whole, twice over (as tuples and as the DataFrame insert_rows builds).
 CHUNK_ROWS = 100_000
 
-# StatLine CSV holds no table id; the only place it can show is the file name (85984NED_….csv).
-_TABLE_ID = re.compile(r"(?<![0-9A-Za-z])\d{5}(?:NED|ENG)(?![0-9A-Za-z])", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 _ROW_SEQ = OBSERVATION_COLUMNS.index("row_seq")
 _PERIOD = OBSERVATION_COLUMNS.index("period_code")
@@ -110,9 +117,25 @@ def _ingest_one(
     layout = None
     try:
         with _transaction(con):
-            layout, observations = _open(data, file_id)
-            tally = _insert_observations(con, observations)
-            row = _file_row(path, file_id, data, "loaded", layout=layout, **tally.columns())
+            layout, extract = _open(Source(path, data, file_id))
+            tally = _insert_observations(con, extract.observations)
+            if extract.measures:
+                insert_rows(con, "cbs_measures", extract.measures)
+            if extract.codes:
+                insert_rows(con, "cbs_dimension_codes", extract.codes)
+            row = _file_row(
+                path,
+                file_id,
+                data,
+                "loaded",
+                layout=layout,
+                collection=extract.collection,
+                table_id=extract.table_id or table_id_in(path.name),
+                table_title=extract.table_title,
+                edition=extract.edition,
+                next_link=extract.next_link,
+                **tally.columns(),
+            )
             insert_rows(con, "cbs_files", [row])
     except (UnknownLayout, MalformedFile) as error:
         reason = str(error)
@@ -126,15 +149,15 @@ def _ingest_one(
     report.observations += tally.observations
 
 
-def _open(data: bytes, file_id: str) -> tuple[str, Iterator[tuple]]:
-    """The layout of the first reader that recognises the file, and its observations."""
+def _open(source: Source) -> tuple[str, Extract]:
+    """The layout of the first reader that recognises the file, and what it holds."""
     reasons = []
     for layout, reader in READERS.items():
         try:
-            return layout, reader(io.BytesIO(data), file_id)
+            return layout, reader(source)
         except UnknownLayout as reason:
             reasons.append(f"{layout}: {reason}")
-    raise UnknownLayout("; ".join(reasons))
+    raise UnknownLayout("not a CBS layout this loader reads (" + "; ".join(reasons) + ")")
 
 
 def _insert_observations(con: duckdb.DuckDBPyConnection, observations: Iterator[tuple]) -> _Tally:
@@ -157,7 +180,6 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def _file_row(path: Path, file_id: str, data: bytes, status: str, **values) -> tuple:
-    table_id = _TABLE_ID.search(path.name)
     record = {
         "file_id": file_id,
         "path": str(path.resolve()),
@@ -165,7 +187,11 @@ def _file_row(path: Path, file_id: str, data: bytes, status: str, **values) -> t
         "status": status,
         "reason": None,
         "layout": None,
-        "table_id": table_id.group(0) if table_id else None,
+        "collection": None,
+        "table_id": table_id_in(path.name),
+        "table_title": None,
+        "edition": None,
+        "next_link": None,
         "row_count": 0,
         "observation_count": 0,
         "period_min": None,
