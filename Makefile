@@ -12,7 +12,7 @@ DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 DEMO_DIR ?= warehouse/demo
 FIXTURE_WAREHOUSE := warehouse/test/fixture.duckdb
 
-.PHONY: help install demo dev build test lint dbt-test pytest defs-check lock clean
+.PHONY: help install demo dev build test lint dbt-test pytest defs-check gx-sync lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ pytest: $(STAMP) ## the Python test suite
 	$(BIN)/pytest -q
 
 test: lint defs-check dbt-test pytest ## every check the project has
+
+gx-sync: $(STAMP) ## write the GX checkpoints and assets that follow from the suites
+	$(BIN)/python -m sdw.quality.project
 
 lock: ## re-resolve constraints.txt from pyproject.toml
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -1,20 +1,7 @@
 -- One row per client (pseudonym): what the messages say about the person, latest first.
 -- Only 301s carry an address, so the postcode is the latest one any 301 gave.
 with clienten as (
-    select
-        berichten.gemeente_code,
-        berichten.standard,
-        berichten.dagtekening,
-        berichten.file_id,
-        clienten.client_seq,
-        clienten.client_pseudonym,
-        clienten.geboortejaar,
-        clienten.geboortemaand,
-        clienten.geslacht,
-        clienten.postcode4
-    from {{ ref('stg_istandaarden__clienten') }} as clienten
-    inner join {{ ref('berichten') }} as berichten
-        on clienten.file_id = berichten.file_id
+    select * from {{ ref('client_vermeldingen') }}
 ),
 
 latest as (

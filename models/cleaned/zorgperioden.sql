@@ -47,7 +47,12 @@ final as (
         case
             when stops.einddatum >= starts.begindatum
                 then stops.einddatum - starts.begindatum + 1
-        end as zorgduur_dagen
+        end as zorgduur_dagen,
+        coalesce(stops.einddatum < starts.begindatum, false) as is_stop_voor_start,
+        coalesce(
+            gemeld.werkdag_nummer - begonnen.werkdag_nummer > {{ var('werkdagen_start_melding') }},
+            false
+        ) as is_start_te_laat_gemeld
     from starts
     left join stops
         on starts.zorgperiode_id = stops.zorgperiode_id

@@ -8,23 +8,38 @@ current_stops as (
     {{ current_aanlevering('stops', var('zorgperiode_key')) }}
 ),
 
-final as (
+keyed as (
     select
         {{ surrogate_key(var('zorgperiode_key')) }} as zorgperiode_id,
-        standard,
-        release_family,
-        gemeente_code,
-        aanbieder_agb,
-        client_pseudonym,
-        toewijzing_nummer,
-        product_categorie,
-        product_code,
-        begindatum,
-        einddatum,
-        reden_beeindiging,
-        dagtekening as stop_dagtekening,
-        bericht_identificatie as stop_bericht_identificatie
+        *
     from current_stops
+),
+
+starts as (
+    select zorgperiode_id from {{ ref('zorgstarts') }}
+),
+
+final as (
+    select
+        keyed.zorgperiode_id,
+        keyed.standard,
+        keyed.release_family,
+        keyed.gemeente_code,
+        keyed.aanbieder_agb,
+        keyed.client_pseudonym,
+        keyed.toewijzing_nummer,
+        keyed.product_categorie,
+        keyed.product_code,
+        keyed.begindatum,
+        keyed.einddatum,
+        keyed.reden_beeindiging,
+        keyed.dagtekening as stop_dagtekening,
+        keyed.bericht_identificatie as stop_bericht_identificatie,
+        -- Without a start of the same key the stop cannot be placed in a zorgperiode.
+        starts.zorgperiode_id is not null as heeft_start
+    from keyed
+    left join starts
+        on keyed.zorgperiode_id = starts.zorgperiode_id
 )
 
 select * from final

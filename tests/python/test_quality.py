@@ -7,6 +7,7 @@ for the same rule as a column test computed in dbt). These tests keep it that wa
 """
 
 import json
+import shutil
 
 import duckdb
 import pytest
@@ -14,7 +15,8 @@ from conftest import FIXTURE_MESSAGES
 
 from sdw.build import build
 from sdw.quality.catalog import SUITES_DIR, checks
-from sdw.quality.runner import run_checks
+from sdw.quality.project import sync
+from sdw.quality.runner import GX_PROJECT_DIR, gx_context, run_checks
 
 # Column-map expectations GX evaluates with vectorised pandas operations.
 VECTORISED = {
@@ -29,7 +31,7 @@ def test_every_expectation_is_a_vectorised_column_test():
     for path in SUITES_DIR.glob("*.json"):
         for expectation in json.loads(path.read_text())["expectations"]:
             assert expectation["type"] in VECTORISED, (path.name, expectation["type"])
-            assert {"check", "explanation", "finding_key", "reference", "detail"} <= set(
+            assert {"check", "explanation", "finding_key", "reference", "date", "detail"} <= set(
                 expectation["meta"]
             )
 
@@ -53,10 +55,27 @@ def test_build_finds_the_stop_before_start_and_writes_data_docs(warehouse):
     )
     assert (report.data_docs / "index.html").is_file()
     with duckdb.connect(str(warehouse.warehouse), read_only=True) as con:
-        runs = con.execute("select check_name, finding_count, success from raw.dq_check_runs")
-        assert runs.fetchall() == [("stop_before_start", 1, False)]
+        runs = dict(
+            con.execute("select check_name, finding_count from raw.dq_check_runs").fetchall()
+        )
+    assert set(runs) == {check.name for check in checks()}
+    # The fixtures hold one stop before its start, one re-sent 305, and the jeugd start of
+    # Monday 2024-02-12 reported on Tuesday 2024-02-20: six working days later.
+    assert runs["stop_before_start"] == 1
+    assert runs["retransmission"] == 1
+    assert runs["start_reported_late"] == 1
+    assert runs["invalid_bsn"] == runs["stop_without_start"] == 0
+
+
+def test_the_gx_project_is_in_step_with_its_suites(tmp_path, warehouse):
+    project = tmp_path / "expectations"
+    shutil.copytree(GX_PROJECT_DIR, project, ignore=shutil.ignore_patterns("uncommitted"))
+    before = {p.relative_to(project): p.read_bytes() for p in project.rglob("*.json")}
+    sync(gx_context(warehouse, project))
+    after = {p.relative_to(project): p.read_bytes() for p in project.rglob("*.json")}
+    assert after == before, "run `make gx-sync` and commit the result"
 
 
 def test_checks_refuse_a_warehouse_that_was_not_built(warehouse):
-    with pytest.raises(duckdb.CatalogException, match="zorgperioden"):
+    with pytest.raises(duckdb.CatalogException, match="does not exist"):
         run_checks(warehouse)

@@ -26,7 +26,7 @@ final as (
         reden_beeindiging.afloop,
         zorgperioden.wachttijd_dagen,
         zorgperioden.zorgduur_dagen,
-        zorgperioden.start_tot_stop_dagen < 0 as is_stop_voor_start,
+        zorgperioden.is_stop_voor_start,
         zorgperioden.toewijzing_id is not null as heeft_toewijzing
     from zorgperioden
     left join reden_beeindiging

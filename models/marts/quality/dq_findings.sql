@@ -43,6 +43,7 @@ latest_detail as (
         gemeente_code,
         aanbieder_agb,
         reference,
+        finding_date,
         detail,
         row_number() over (
             partition by check_name, finding_key order by run_at desc
@@ -59,6 +60,7 @@ final as (
         latest_detail.aanbieder_agb,
         history.finding_key,
         latest_detail.reference,
+        latest_detail.finding_date,
         latest_detail.detail,
         check_texts.explanation,
         history.first_detected_at,

@@ -19,20 +19,12 @@ jaren as (
     from {{ ref('kalender') }}
 ),
 
-gestarte_toewijzingen as (
-    select distinct toewijzing_id
-    from zorgperioden
-    where toewijzing_id is not null
-),
-
 toewijzingen as (
     select
-        toewijzingen.*,
-        cast(extract(year from toewijzingen.ingangsdatum) as integer) as jaar,
-        gestarte_toewijzingen.toewijzing_id is not null as is_gestart
-    from {{ ref('toewijzingen') }} as toewijzingen
-    left join gestarte_toewijzingen
-        on toewijzingen.toewijzing_id = gestarte_toewijzingen.toewijzing_id
+        *,
+        cast(extract(year from ingangsdatum) as integer) as jaar,
+        zorgperiode_count > 0 as is_gestart
+    from {{ ref('toewijzing_opvolging') }}
 ),
 
 gestart as (

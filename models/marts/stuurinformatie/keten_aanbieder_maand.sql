@@ -2,34 +2,22 @@
 -- message traffic is. Toewijzingen count in the month of their Ingangsdatum, starts in the month
 -- of their Begindatum.
 with toewijzingen as (
-    select * from {{ ref('toewijzingen') }}
+    select * from {{ ref('toewijzing_opvolging') }}
 ),
 
 zorgperioden as (
     select * from {{ ref('zorgperioden') }}
 ),
 
-gestart as (
-    select distinct toewijzing_id
-    from zorgperioden
-    where toewijzing_id is not null
-),
-
 toewijzing_maand as (
     select
-        toewijzingen.gemeente_code,
-        toewijzingen.aanbieder_agb,
-        toewijzingen.standard,
-        cast(date_trunc('month', toewijzingen.ingangsdatum) as date) as maand_start,
+        gemeente_code,
+        aanbieder_agb,
+        standard,
+        cast(date_trunc('month', ingangsdatum) as date) as maand_start,
         count(*) as toewijzingen_ingegaan,
-        count(*) filter (
-            where
-            gestart.toewijzing_id is null
-            and toewijzingen.ingangsdatum + {{ var('dagen_zonder_start') }} <= {{ peildatum() }}
-        ) as toewijzingen_zonder_start
+        count(*) filter (where is_zonder_start) as toewijzingen_zonder_start
     from toewijzingen
-    left join gestart
-        on toewijzingen.toewijzing_id = gestart.toewijzing_id
     group by 1, 2, 3, 4
 ),
 
@@ -40,9 +28,7 @@ start_maand as (
         standard,
         cast(date_trunc('month', begindatum) as date) as maand_start,
         count(*) as starts_gemeld,
-        count(*) filter (
-            where start_melding_werkdagen > {{ var('werkdagen_start_melding') }}
-        ) as starts_te_laat_gemeld
+        count(*) filter (where is_start_te_laat_gemeld) as starts_te_laat_gemeld
     from zorgperioden
     group by 1, 2, 3, 4
 ),

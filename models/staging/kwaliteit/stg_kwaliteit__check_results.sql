@@ -12,6 +12,7 @@ renamed as (
         aanbieder_agb,
         finding_key,
         reference,
+        {{ safe_cast("finding_date", "date") }} as finding_date,
         detail
     from source
 )

@@ -26,5 +26,6 @@ RESULT_COLUMNS = (
     "aanbieder_agb",
     "finding_key",
     "reference",
+    "finding_date",
     "detail",
 )

@@ -65,18 +65,18 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _context(settings: Settings):
+def gx_context(settings: Settings, project_dir: Path = GX_PROJECT_DIR):
     import great_expectations as gx  # a slow import: only when checks really run
 
     os.environ["SDW_DATA_DOCS"] = str(settings.reports_dir / "data_docs") + os.sep
-    return gx.get_context(mode="file", project_root_dir=str(GX_PROJECT_DIR))
+    return gx.get_context(mode="file", project_root_dir=str(project_dir))
 
 
 def _validate(checkpoint, con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
     (definition,) = checkpoint.validation_definitions
     suite = definition.suite
     table = suite.meta["table"]
-    index_columns = list(checkpoint.result_format["unexpected_index_column_names"])
+    index_columns = list(suite.meta["finding_columns"])
     checked = [e.column for e in suite.expectations if getattr(e, "column", None)]
     columns = list(dict.fromkeys(index_columns + checked))
     frame = con.execute(f"select {', '.join(columns)} from {table}").df()
@@ -102,6 +102,7 @@ def _validate(checkpoint, con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
                             "aanbieder_agb": row.get("aanbieder_agb"),
                             "finding_key": str(row[meta["finding_key"]]),
                             "reference": str(row[meta["reference"]]),
+                            "finding_date": row[meta["date"]],
                             "detail": meta["detail"].format(**row),
                         }
                         for row in rows
@@ -113,7 +114,7 @@ def _validate(checkpoint, con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
 
 def run_checks(settings: Settings) -> QualityReport:
     """Validate every checkpoint and append its outcome to raw.dq_check_runs/_results."""
-    context = _context(settings)
+    context = gx_context(settings)
     run_id = uuid.uuid4().hex
     run_at = datetime.now(UTC).replace(tzinfo=None)
     with connect(settings.warehouse) as con:
