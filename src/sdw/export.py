@@ -1,0 +1,116 @@
+"""`sdw export parquet`: every mart as a Parquet file, small cells suppressed, with a manifest.
+
+What may leave the warehouse is decided where the mart is defined: a mart below gemeente level
+lists its counts of persons under `meta.small_cells` in its dbt YAML (`counts`, and `derived`:
+each rate or median with the count it is computed over). A count from 1 up to the threshold
+(dbt var kleine_aantallen_drempel) is blanked, and so is every value derived from it, because a
+median over three clients reveals as much as the three. Each row says which cells it lost.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from sdw.config import PROJECT_DIR, Settings
+from sdw.warehouse import connect
+
+MANIFEST = PROJECT_DIR / "target" / "manifest.json"
+SUPPRESSED_COLUMN = "onderdrukte_cellen"
+
+
+@dataclass(frozen=True)
+class SmallCells:
+    counts: tuple[str, ...]
+    derived: dict[str, str]  # derived column -> the count it is computed over
+
+
+def threshold() -> int:
+    """The dbt var, so that marts, dashboard and export share one threshold."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    return int(project["vars"]["kleine_aantallen_drempel"])
+
+
+def published_marts(manifest_path: Path = MANIFEST) -> dict[str, SmallCells | None]:
+    """Every mart model (name -> its small-cell rule, or None when it has none)."""
+    if not manifest_path.exists():
+        raise FileNotFoundError(f"no dbt manifest at {manifest_path}: run `sdw build` first")
+    manifest = json.loads(manifest_path.read_text())
+    marts: dict[str, SmallCells | None] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["schema"] != "marts":
+            continue
+        rule = node["config"].get("meta", {}).get("small_cells")
+        marts[node["name"]] = (
+            SmallCells(tuple(rule["counts"]), dict(rule.get("derived") or {})) if rule else None
+        )
+    return dict(sorted(marts.items()))
+
+
+def suppression_query(table: str, columns: list[str], rule: SmallCells, minimum: int) -> str:
+    small = {count: f"({count} > 0 and {count} < {minimum})" for count in rule.counts}
+    # A derived cell goes with the count it is computed over.
+    condition = {**small, **{column: small[count] for column, count in rule.derived.items()}}
+    selected = [
+        f"case when {condition[column]} then null else {column} end as {column}"
+        if column in condition
+        else column
+        for column in columns
+    ]
+    lost = ", ".join(
+        f"case when {condition[column]} then '{column}' end"
+        for column in columns
+        if column in condition
+    )
+    selected.append(f"concat_ws(',', {lost}) as {SUPPRESSED_COLUMN}")
+    return f"select {', '.join(selected)} from {table}"
+
+
+def export_parquet(settings: Settings, out_dir: Path) -> dict:
+    minimum = threshold()
+    marts = published_marts()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    with connect(settings.warehouse, read_only=True) as con:
+        for name, rule in marts.items():
+            table = f"marts.{name}"
+            columns = [row[0] for row in con.execute(f"describe {table}").fetchall()]
+            query = (
+                suppression_query(table, columns, rule, minimum)
+                if rule
+                else f"select * from {table}"
+            )
+            target = out_dir / f"{name}.parquet"
+            con.execute(f"copy ({query}) to '{target}' (format parquet)")
+            rows = con.execute(f"select count(*) from '{target}'").fetchone()[0]
+            suppressed = (
+                con.execute(
+                    f"select count(*) from '{target}' where {SUPPRESSED_COLUMN} <> ''"
+                ).fetchone()[0]
+                if rule
+                else 0
+            )
+            files.append(
+                {
+                    "mart": table,
+                    "file": target.name,
+                    "rows": rows,
+                    "small_cell_rule": (
+                        {"counts": list(rule.counts), "derived": rule.derived} if rule else None
+                    ),
+                    "rows_with_suppressed_cells": suppressed,
+                }
+            )
+    manifest = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "warehouse": str(settings.warehouse),
+        "small_cell_threshold": minimum,
+        "suppressed_cells_column": SUPPRESSED_COLUMN,
+        "files": files,
+    }
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
