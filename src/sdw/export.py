@@ -35,8 +35,9 @@ def threshold() -> int:
     return int(project["vars"]["kleine_aantallen_drempel"])
 
 
-def published_marts(manifest_path: Path = MANIFEST) -> dict[str, SmallCells | None]:
+def published_marts(manifest_path: Path | None = None) -> dict[str, SmallCells | None]:
     """Every mart model (name -> its small-cell rule, or None when it has none)."""
+    manifest_path = manifest_path or MANIFEST
     if not manifest_path.exists():
         raise FileNotFoundError(f"no dbt manifest at {manifest_path}: run `sdw build` first")
     manifest = json.loads(manifest_path.read_text())
