@@ -1,6 +1,7 @@
 {#- Records of one message level (products of a 301/305/307...) with the context every cleaned
     model needs: who sent it to whom, when, under which standard, for which client. The inner
-    join on cleaned `berichten` drops the copies a retransmission brought in. -#}
+    join on cleaned `berichten` drops the copies a retransmission brought in, and the records a
+    retour or 325 repeats from the message it answers (cleaned `retouren` has those). -#}
 {% macro message_records(records) -%}
     select
         berichten.standard,
@@ -20,4 +21,5 @@
         on
             records.file_id = clienten.file_id
             and records.client_seq = clienten.client_seq
+    where berichten.retour_op_message_type is null
 {%- endmacro %}

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from sdw.config import settings
 
+# A load of a year's inbox can quarantine hundreds of files; the summary names the first few.
+QUARANTINED_SHOWN = 20
+
 
 def _demo_data(args: argparse.Namespace) -> None:
     from sdw.demo import generate
@@ -28,14 +31,19 @@ def _ingest_messages(args: argparse.Namespace) -> None:
     config = settings()
     warn_demo_key(config)
     report = ingest_messages(args.paths, config, progress=print_progress)
-    rate = report.products / report.seconds if report.seconds else 0.0
+    seconds = report.seconds or 1.0
     print(
         f"{report.loaded} loaded, {report.quarantined} quarantined, {report.duplicate} duplicate, "
-        f"{report.skipped} already loaded; {report.products} product lines "
-        f"in {report.seconds:.1f}s ({rate:,.0f} lines/s)"
+        f"{report.skipped} already loaded; {report.messages} messages, {report.products} product "
+        f"lines in {report.seconds:.1f}s ({report.messages / seconds:,.0f} messages/s, "
+        f"{report.products / seconds:,.0f} lines/s)"
     )
-    for path, reason in report.quarantine_reasons:
+    shown = report.quarantine_reasons[:QUARANTINED_SHOWN]
+    for path, reason in shown:
         print(f"  quarantined {path}: {reason}")
+    if len(report.quarantine_reasons) > len(shown):
+        more = len(report.quarantine_reasons) - len(shown)
+        print(f"  ... and {more} more quarantined (`sdw status` lists them all)")
 
 
 def _ingest_cbs(args: argparse.Namespace) -> None:
@@ -101,9 +109,10 @@ def parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="load files into the raw layer")
     kinds = ingest.add_subparsers(dest="kind", required=True, metavar="KIND")
     messages = kinds.add_parser(
-        "messages", help="load iWmo/iJw message files and folders",
-        description="Load iWmo/iJw XML messages (files or folders, recursively) into raw. "
-        "Files that cannot be loaded are quarantined with the reason; a rerun adds nothing.",
+        "messages", help="load iWmo/iJw message files, folders and zip archives",
+        description="Load iWmo/iJw XML messages (files, folders recursively, zip archives) "
+        "into raw. Files that cannot be loaded are quarantined with the reason and retried on "
+        "the next run; a rerun adds nothing. SDW_XSD_DIR adds validation against the XSDs.",
     )  # fmt: skip
     messages.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     messages.set_defaults(handler=_ingest_messages)

@@ -15,6 +15,10 @@ DEFAULT_WAREHOUSE = "warehouse/sociaal_domein.duckdb"
 # because without SDW_PSEUDONYM_KEY only test BSNs may be loaded (see sdw.pseudonym).
 DEMO_PSEUDONYM_KEY = "sdw-demo-key-not-secret"
 
+# iStandaarden messages may be 25 MB (OP179); larger files are refused unread, and so are zip
+# members that would unpack to more.
+DEFAULT_MAX_FILE_MB = 100
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -24,6 +28,9 @@ class Settings:
     cbs_dir: Path
     quarantine_dir: Path
     reports_dir: Path
+    xsd_dir: Path | None = None  # validate messages against the XSDs below this folder
+    postcode_buurt: Path | None = None  # CSV postcode,buurt_code
+    max_file_bytes: int = DEFAULT_MAX_FILE_MB * 1024 * 1024
 
     @property
     def has_own_key(self) -> bool:
@@ -40,6 +47,20 @@ def _path(name: str, default: Path) -> Path:
     return path if path.is_absolute() else PROJECT_DIR / path
 
 
+def _optional_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return _path(name, Path(value)) if value else None
+
+
+def _max_file_bytes() -> int:
+    value = os.environ.get("SDW_MAX_FILE_MB") or str(DEFAULT_MAX_FILE_MB)
+    try:
+        megabytes = float(value)
+    except ValueError:
+        raise ValueError(f"SDW_MAX_FILE_MB must be a number of megabytes, got {value!r}") from None
+    return int(megabytes * 1024 * 1024)
+
+
 def settings() -> Settings:
     """Read the environment now, so tests and CLI runs can change it between calls."""
     warehouse = _path("SDW_WAREHOUSE", Path(DEFAULT_WAREHOUSE))
@@ -51,4 +72,7 @@ def settings() -> Settings:
         cbs_dir=_path("SDW_CBS_DIR", work_dir / "cbs"),
         quarantine_dir=_path("SDW_QUARANTINE", work_dir / "quarantine"),
         reports_dir=_path("SDW_REPORTS", work_dir / "reports"),
+        xsd_dir=_optional_path("SDW_XSD_DIR"),
+        postcode_buurt=_optional_path("SDW_POSTCODE_BUURT"),
+        max_file_bytes=_max_file_bytes(),
     )

@@ -28,20 +28,33 @@ def content_id(data: bytes) -> str:
 
 
 class FileLedger:
-    """The files a raw.<table> with (file_id, path, status) columns already accounts for.
+    """The files a raw.<table> with (file_id, path, status, reason) columns accounts for.
 
     A file is its content (sha256): offered again under the same path it is already accounted
-    for, under another path it is a duplicate that adds nothing.
+    for, under another path it is a duplicate that adds nothing. With `retry_quarantined`, a
+    file quarantined before is offered for another try instead (`retry`): a reason such as "not
+    supported yet" may no longer hold for a newer loader.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
-        rows = con.execute(f"select file_id, path, status from raw.{table}").fetchall()
-        self._accounted = {(file_id, path) for file_id, path, _ in rows}
-        self._contents = {file_id for file_id, _, status in rows if status != "duplicate"}
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, table: str, *, retry_quarantined: bool = False
+    ) -> None:
+        rows = con.execute(f"select file_id, path, status, reason from raw.{table}").fetchall()
+        self._accounted = {(file_id, path) for file_id, path, _, _ in rows}
+        self._contents = {file_id for file_id, _, status, _ in rows if status != "duplicate"}
+        self._quarantined = (
+            {(f, p): reason for f, p, status, reason in rows if status == "quarantined"}
+            if retry_quarantined
+            else {}
+        )
+        self._retried: dict[tuple[str, str], str] = {}
 
-    def classify(self, file_id: str, path: Path) -> str:
-        """`accounted`, `duplicate` or `new`; then remembers the file as accounted for."""
-        key = (file_id, str(path.resolve()))
+    def classify(self, file_id: str, path: Path | str) -> str:
+        """`accounted`, `retry`, `duplicate` or `new`; then remembers the file as accounted for."""
+        key = (file_id, str(path.resolve()) if isinstance(path, Path) else path)
+        if key in self._quarantined:
+            self._retried[key] = self._quarantined.pop(key)
+            return "retry"
         if key in self._accounted:
             return "accounted"
         self._accounted.add(key)
@@ -50,11 +63,16 @@ class FileLedger:
         self._contents.add(file_id)
         return "new"
 
+    def quarantine_reason(self, file_id: str, path: str) -> str | None:
+        """Why a file classified `retry` was quarantined before."""
+        return self._retried.get((file_id, path))
 
-def keep_quarantined(settings: Settings, path: Path, file_id: str, data: bytes) -> Path:
+
+def keep_quarantined(settings: Settings, path: Path | str, file_id: str, data: bytes) -> Path:
     """Our own copy of a file we could not load: the inbox is not ours to keep."""
     settings.quarantine_dir.mkdir(parents=True, exist_ok=True)
-    target = settings.quarantine_dir / f"{file_id[:16]}-{path.name}"
+    name = Path(str(path).rpartition("!")[2]).name  # an archive member is kept by its own name
+    target = settings.quarantine_dir / f"{file_id[:16]}-{name}"
     if not target.exists():
         target.write_bytes(data)
     return target

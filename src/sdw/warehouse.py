@@ -18,9 +18,9 @@ SCHEMAS = ("raw", "staging", "cleaned", "marts")
 # Raw keeps the source's text; these are the columns the loaders themselves compute.
 _COLUMN_TYPES = {
     **dict.fromkeys(
-        ("client_seq", "product_seq", "size_bytes", "message_count", "client_count",
-         "product_count", "invalid_bsn_count", "evaluated_count", "finding_count",
-         "row_seq", "row_count", "observation_count"),
+        ("client_seq", "record_seq", "code_seq", "size_bytes", "message_count",
+         "client_count", "product_count", "retour_code_count", "invalid_bsn_count",
+         "evaluated_count", "finding_count", "row_seq", "row_count", "observation_count"),
         "INTEGER",
     ),
     "value": "DOUBLE",
@@ -52,10 +52,28 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         con.close()
 
 
+class OutdatedWarehouseError(Exception):
+    """A raw message table was made by an older version of the loader."""
+
+
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
+    existing: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'raw' order by table_name, ordinal_position"
+    ).fetchall():
+        existing.setdefault(table, []).append(column)
+    message_tables = {"ingest_files", *table_columns()}
     for table, columns in raw_tables().items():
+        if table in message_tables and existing.get(table, list(columns)) != list(columns):
+            # Message tables are rebuilt from the files they came from, so starting afresh
+            # loses nothing; inserting into the old layout would mix meanings.
+            raise OutdatedWarehouseError(
+                f"raw.{table} has the columns of an older version; remove the warehouse file "
+                "and load the files again"
+            )
         ddl = ", ".join(f"{column} {_COLUMN_TYPES.get(column, 'VARCHAR')}" for column in columns)
         con.execute(f"create table if not exists raw.{table} ({ddl})")
 
@@ -73,6 +91,6 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -
     frame = pd.DataFrame(rows, columns=list(raw_tables()[table]), dtype=object)
     con.register("rows_to_insert", frame)
     try:
-        con.execute(f"insert into raw.{table} select * from rows_to_insert")
+        con.execute(f"insert into raw.{table} by name select * from rows_to_insert")
     finally:
         con.unregister("rows_to_insert")

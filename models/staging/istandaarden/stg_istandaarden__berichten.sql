@@ -14,6 +14,10 @@ renamed as (
         ontvanger,
         bericht_identificatie,
         {{ safe_cast('dagtekening', 'date') }} as dagtekening,
+        identificatie_retour,
+        {{ safe_cast('dagtekening_retour', 'date') }} as dagtekening_retour,
+        declaratie_identificatie,
+        {{ safe_cast('declaratie_dagtekening', 'date') }} as declaratie_dagtekening,
         gemeente_code,
         aanbieder_agb
     from source

@@ -11,7 +11,10 @@ renamed as (
         {{ safe_cast('geboortejaar', 'integer') }} as geboortejaar,
         {{ safe_cast('geboortemaand', 'integer') }} as geboortemaand,
         geslacht,
-        postcode4
+        postcode4,
+        buurt_code,
+        gezagsdrager_bekend,
+        status_aanlevering
     from source
 )
 

@@ -15,7 +15,9 @@ renamed as (
         message_count,
         client_count,
         product_count,
+        retour_code_count,
         invalid_bsn_count,
+        xsd_file,
         loaded_at
     from source
 )

@@ -6,13 +6,18 @@ renamed as (
     select
         file_id,
         client_seq,
-        product_seq,
+        record_seq as product_seq,
         {{ safe_cast('toewijzing_nummer', 'bigint') }} as toewijzing_nummer,
         product_categorie,
         product_code,
         {{ safe_cast('toewijzing_ingangsdatum', 'date') }} as toewijzing_ingangsdatum,
         {{ safe_cast('begindatum', 'date') }} as begindatum,
-        status_aanlevering
+        status_aanlevering,
+        beschikkingnummer,
+        aanbieder as product_aanbieder_agb,
+        {{ safe_cast('volume', 'bigint') }} as volume,
+        eenheid,
+        frequentie
     from source
 )
 

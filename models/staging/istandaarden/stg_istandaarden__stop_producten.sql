@@ -6,7 +6,7 @@ renamed as (
     select
         file_id,
         client_seq,
-        product_seq,
+        record_seq as product_seq,
         {{ safe_cast('toewijzing_nummer', 'bigint') }} as toewijzing_nummer,
         product_categorie,
         product_code,
@@ -14,7 +14,12 @@ renamed as (
         {{ safe_cast('begindatum', 'date') }} as begindatum,
         reden_beeindiging,
         {{ safe_cast('einddatum', 'date') }} as einddatum,
-        status_aanlevering
+        status_aanlevering,
+        beschikkingnummer,
+        aanbieder as product_aanbieder_agb,
+        {{ safe_cast('volume', 'bigint') }} as volume,
+        eenheid,
+        frequentie
     from source
 )
 

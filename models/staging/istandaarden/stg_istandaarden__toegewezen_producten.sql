@@ -6,7 +6,7 @@ renamed as (
     select
         file_id,
         client_seq,
-        product_seq,
+        record_seq as product_seq,
         {{ safe_cast('toewijzing_nummer', 'bigint') }} as toewijzing_nummer,
         referentie_aanbieder,
         product_categorie,
@@ -19,7 +19,10 @@ renamed as (
         {{ safe_cast('volume', 'bigint') }} as volume,
         eenheid,
         frequentie,
-        {{ safe_cast('budget', 'bigint') }} as budget_eurocent
+        {{ safe_cast('budget', 'bigint') }} as budget_eurocent,
+        beschikkingnummer,
+        aanbieder as product_aanbieder_agb,
+        reden_intrekking
     from source
 )
 

@@ -1,69 +1,388 @@
 """The raw tables the parser fills, and where each column comes from in the XML.
 
-One layout serves iWmo and iJw: their 3.x element trees are identical for these messages, so
-paths use local names and the standard is a column. Raw keeps the XML's text as it is (typing
-happens in dbt staging), minus everything that identifies a person: the BSN is replaced by its
-pseudonym, birth dates are cut to year and month, postcodes to their four digits, and names,
-addresses, phone numbers, e-mail addresses and relaties are never read.
+One layout per (release family, message type) serves iWmo and iJw alike: their element trees are
+identical apart from the namespace, so paths use local names and the standard is a column; an
+element only one of them has (JW315 GezagsdragerBekend) is simply absent in the other. A retour
+message repeats the body of the message it answers, so it shares that message's layout and
+tables (`raw.berichten.message_type` tells them apart) and adds its retour codes, which every
+level may carry, to `raw.retour_codes`.
+
+Raw keeps the XML's text as it is (typing happens in dbt staging), minus everything that
+identifies a person: the BSN is replaced by its pseudonym, birth dates are cut to year and
+month, postcodes to a buurt code or their four digits, and names, addresses, phone numbers,
+e-mail addresses, relaties and free-text Commentaar are never read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 
 @dataclass(frozen=True)
-class ProductLayout:
-    """A repeated product element under Client, loaded one row per element."""
+class RecordSet:
+    """A repeated element, loaded one row per element into `table`.
+
+    `path` leads from the anchor (the Client, or the Bericht for message-level records) to the
+    elements; `fields` map columns to paths from each element, where a leading `../` climbs to
+    the parent (2.0 products take their Beschikkingnummer from the Beschikking around them).
+    """
 
     table: str
-    path: str  # from Client, e.g. "StartProducten/StartProduct"
-    fields: dict[str, str] = field(default_factory=dict)  # column -> path from the product
+    path: str
+    fields: dict[str, str] = field(default_factory=dict)
+    required: bool = False  # at least one per anchor, or the message is structurally invalid
+
+    @property
+    def level(self) -> str:
+        """The element's name, which is also the level its retour codes are reported at."""
+        return self.path.rpartition("/")[2]
 
 
-# Columns every product row starts with: which file and which client in it.
-PRODUCT_KEY_COLUMNS = ("file_id", "client_seq", "product_seq")
+@dataclass(frozen=True)
+class MessageLayout:
+    client_records: tuple[RecordSet, ...] = ()
+    bericht_records: tuple[RecordSet, ...] = ()  # directly under Bericht (Declaratie, Antwoord)
+    clients_required: bool = True  # a retour may come back with the header only
 
-_START_FIELDS = {
+
+@dataclass(frozen=True)
+class HeaderLayout:
+    fields: dict[str, str]  # column of raw.berichten -> path from Header
+    client_fields: dict[str, str]  # what the parser reads from Client (see parse._add_client)
+    contacts: str  # from Client: the addresses the postcode is taken from
+
+
+# Every record row starts with these: which file, which client in it, which element.
+RECORD_KEY_COLUMNS = ("file_id", "client_seq", "record_seq")
+
+_PRODUCT = {"product_categorie": "Product/Categorie", "product_code": "Product/Code"}
+_OMVANG = {
+    "volume": "Omvang/Volume",
+    "eenheid": "Omvang/Eenheid",
+    "frequentie": "Omvang/Frequentie",
+}
+
+_START_3 = {
     "toewijzing_nummer": "ToewijzingNummer",
-    "product_categorie": "Product/Categorie",
-    "product_code": "Product/Code",
+    **_PRODUCT,
     "toewijzing_ingangsdatum": "ToewijzingIngangsdatum",
     "begindatum": "Begindatum",
     "status_aanlevering": "StatusAanlevering",
 }
+_STOP_3 = {**_START_3, "reden_beeindiging": "RedenBeeindiging", "einddatum": "Einddatum"}
 
-PRODUCT_LAYOUTS: dict[str, ProductLayout] = {
-    "301": ProductLayout(
-        table="toegewezen_producten",
-        path="ToegewezenProducten/ToegewezenProduct",
-        fields={
-            "toewijzing_nummer": "ToewijzingNummer",
-            "referentie_aanbieder": "ReferentieAanbieder",
-            "product_categorie": "Product/Categorie",
-            "product_code": "Product/Code",
-            "toewijzingsdatum": "Toewijzingsdatum",
-            "toewijzingstijd": "Toewijzingstijd",
-            "ingangsdatum": "Ingangsdatum",
-            "einddatum": "Einddatum",
-            "reden_wijziging": "RedenWijziging",
-            "volume": "Omvang/Volume",
-            "eenheid": "Omvang/Eenheid",
-            "frequentie": "Omvang/Frequentie",
-            "budget": "Budget",
-        },
+# iWmo 2.0 names the link to the toewijzing differently (no ToewijzingNummer yet): Beschikking-
+# nummer, product and Ingangsdatum of the toegewezen product, and the aanbieder.
+_START_2 = {
+    "beschikkingnummer": "Beschikkingnummer",
+    **_PRODUCT,
+    "toewijzing_ingangsdatum": "Ingangsdatum",
+    "begindatum": "Begindatum",
+    "aanbieder": "Aanbieder",
+    **_OMVANG,
+    "status_aanlevering": "StatusAanlevering",
+}
+_STOP_2 = {**_START_2, "reden_beeindiging": "RedenBeeindiging", "einddatum": "Einddatum"}
+
+_PRESTATIE = {
+    "referentie_nummer": "ProductReferentie/ReferentieNummer",
+    "vorig_referentie_nummer": "ProductReferentie/VorigReferentieNummer",
+    "toewijzing_nummer": "ToewijzingNummer",
+    "product_categorie": "ProductCategorie",
+    "product_code": "ProductCode",
+    "product_begindatum": "ProductPeriode/Begindatum",
+    "product_einddatum": "ProductPeriode/Einddatum",
+    "geleverd_volume": "GeleverdVolume",
+    "eenheid": "Eenheid",
+    "product_tarief": "ProductTarief",
+    "ingediend_bedrag": "IngediendBedrag/Bedrag",
+    "ingediend_debet_credit": "IngediendBedrag/DebetCredit",
+}
+_DECLARATIE_TOTAAL = {
+    "declaratie_nummer": "DeclaratieNummer",
+    "totaal_ingediend_bedrag": "TotaalIngediendBedrag/TotaalBedrag",
+    "totaal_ingediend_debet_credit": "TotaalIngediendBedrag/DebetCredit",
+}
+
+_LAYOUTS_3 = {
+    "301": MessageLayout(
+        client_records=(
+            RecordSet(
+                "toegewezen_producten",
+                "ToegewezenProducten/ToegewezenProduct",
+                {
+                    "toewijzing_nummer": "ToewijzingNummer",
+                    "referentie_aanbieder": "ReferentieAanbieder",
+                    **_PRODUCT,
+                    "toewijzingsdatum": "Toewijzingsdatum",
+                    "toewijzingstijd": "Toewijzingstijd",
+                    "ingangsdatum": "Ingangsdatum",
+                    "einddatum": "Einddatum",
+                    "reden_wijziging": "RedenWijziging",
+                    **_OMVANG,
+                    "budget": "Budget",
+                },
+                required=True,
+            ),
+        )
     ),
-    "305": ProductLayout(
-        table="start_producten", path="StartProducten/StartProduct", fields=_START_FIELDS
+    "305": MessageLayout(
+        client_records=(
+            RecordSet("start_producten", "StartProducten/StartProduct", _START_3, required=True),
+        )
     ),
-    "307": ProductLayout(
-        table="stop_producten",
-        path="StopProducten/StopProduct",
+    "307": MessageLayout(
+        client_records=(
+            RecordSet("stop_producten", "StopProducten/StopProduct", _STOP_3, required=True),
+        )
+    ),
+    "315": MessageLayout(
+        client_records=(
+            RecordSet(
+                "aangevraagde_producten",
+                "AangevraagdeProducten/AangevraagdProduct",
+                {
+                    "referentie_aanbieder": "ReferentieAanbieder",
+                    "beschikkingnummer": "BeschikkingNummer",
+                    **_PRODUCT,
+                    "beschikking_ingangsdatum": "BeschikkingIngangsdatum",
+                    "toewijzing_ingangsdatum": "ToewijzingIngangsdatum",
+                    "toewijzing_einddatum": "ToewijzingEinddatum",
+                    **_OMVANG,
+                    "budget": "Budget",
+                    # Verwijzer/Naam names a person: never read.
+                    "verwijzer_type": "Verwijzer/Type",
+                    "verwijzer_zorgverlener_code": "Verwijzer/ZorgverlenerCode",
+                    "raamcontract": "Raamcontract",
+                },
+                required=True,
+            ),
+        )
+    ),
+    "317": MessageLayout(
+        client_records=(
+            RecordSet(
+                "wijzigingsverzoeken",
+                "Verzoek",
+                {"referentie_aanbieder": "ReferentieAanbieder", "reden_verzoek": "RedenVerzoek"},
+                required=True,
+            ),
+            RecordSet(
+                "ongewijzigde_producten",
+                "Verzoek/OngewijzigdeProducten/OngewijzigdProduct",
+                {"toewijzing_nummer": "ToewijzingNummer"},
+            ),
+            RecordSet(
+                "te_wijzigen_producten",
+                "Verzoek/TeWijzigenProducten/TeWijzigenProduct",
+                {
+                    "toewijzing_nummer": "ToewijzingNummer",
+                    "gewenste_ingangsdatum": "GewensteIngangsdatum",
+                    "einddatum": "Einddatum",
+                    **_OMVANG,
+                    "budget": "Budget",
+                },
+            ),
+            RecordSet(
+                "nieuwe_producten",
+                "Verzoek/NieuweProducten/NieuwProduct",
+                {
+                    **_PRODUCT,
+                    "gewenste_ingangsdatum": "GewensteIngangsdatum",
+                    "einddatum": "Einddatum",
+                    **_OMVANG,
+                    "budget": "Budget",
+                },
+            ),
+        )
+    ),
+    "319": MessageLayout(
+        bericht_records=(
+            RecordSet(
+                "antwoorden",
+                "Antwoord",
+                {
+                    "referentie_aanbieder": "ReferentieAanbieder",
+                    "verzoek_antwoord": "VerzoekAntwoord",
+                    "reden_afwijzing_verzoek": "RedenAfwijzingVerzoek",
+                    "woonplaatsbeginsel_gemeente": "Woonplaatsbeginsel/Gemeente",  # iJw only
+                },
+                required=True,
+            ),
+        ),
+        clients_required=False,
+    ),
+    "323": MessageLayout(
+        client_records=(
+            RecordSet("prestaties", "Prestaties/Prestatie", _PRESTATIE, required=True),
+        ),
+        bericht_records=(
+            RecordSet(
+                "declaraties",
+                "Declaratie",
+                {
+                    **_DECLARATIE_TOTAAL,
+                    "declaratie_begindatum": "DeclaratiePeriode/Begindatum",
+                    "declaratie_einddatum": "DeclaratiePeriode/Einddatum",
+                    "declaratie_dagtekening": "DeclaratieDagtekening",
+                },
+                required=True,
+            ),
+        ),
+    ),
+    # 325 answers a 323 with the declaratie's totals and the rejected prestaties, so its rows
+    # join the 323's tables, with the toegekend totals as extra columns.
+    "325": MessageLayout(
+        client_records=(RecordSet("prestaties", "Prestaties/Prestatie", _PRESTATIE),),
+        bericht_records=(
+            RecordSet(
+                "declaraties",
+                "DeclaratieAntwoord",
+                {
+                    **_DECLARATIE_TOTAAL,
+                    "totaal_toegekend_bedrag": "TotaalToegekendBedrag/TotaalBedrag",
+                    "totaal_toegekend_debet_credit": "TotaalToegekendBedrag/DebetCredit",
+                },
+                required=True,
+            ),
+        ),
+        clients_required=False,
+    ),
+}
+
+_LAYOUTS_2 = {
+    "301": MessageLayout(
+        client_records=(
+            RecordSet(
+                "beschikkingen",
+                "Beschikking",
+                {
+                    "beschikkingnummer": "Beschikkingnummer",
+                    "afgiftedatum": "Afgiftedatum",
+                    "ingangsdatum": "Ingangsdatum",
+                    "einddatum": "Einddatum",
+                },
+                required=True,
+            ),
+            RecordSet(
+                "beschikte_producten",
+                "Beschikking/BeschiktProducten/BeschiktProduct",
+                {
+                    "beschikkingnummer": "../../Beschikkingnummer",
+                    **_PRODUCT,
+                    "ingangsdatum": "Ingangsdatum",
+                    "einddatum": "Einddatum",
+                    **_OMVANG,
+                },
+            ),
+            RecordSet(
+                "toegewezen_producten",
+                "Beschikking/ToegewezenProducten/ToegewezenProduct",
+                {
+                    "beschikkingnummer": "../../Beschikkingnummer",
+                    **_PRODUCT,
+                    "aanbieder": "Aanbieder",
+                    "toewijzingsdatum": "Toewijzingsdatum",
+                    "toewijzingstijd": "Toewijzingstijd",
+                    "ingangsdatum": "Ingangsdatum",
+                    "einddatum": "Einddatum",
+                    "reden_intrekking": "RedenIntrekking",
+                    **_OMVANG,
+                },
+            ),
+        )
+    ),
+    "305": MessageLayout(
+        client_records=(
+            RecordSet("start_producten", "StartProducten/StartProduct", _START_2, required=True),
+        )
+    ),
+    "307": MessageLayout(
+        client_records=(
+            RecordSet("stop_producten", "StopProducten/StopProduct", _STOP_2, required=True),
+        )
+    ),
+    "315": MessageLayout(
+        client_records=(
+            RecordSet(
+                "aangevraagde_producten",
+                "Producten/Product",
+                {
+                    "beschikkingnummer": "Beschikkingnummer",
+                    **_PRODUCT,
+                    "ingangsdatum": "Ingangsdatum",
+                    "begindatum": "Begindatum",
+                    "aanbieder": "Aanbieder",
+                    **_OMVANG,
+                    "status_aanlevering": "StatusAanlevering",
+                    "verwijzer_type": "Verwijzer/Type",
+                    "raamcontract": "Raamcontract",
+                },
+                required=True,
+            ),
+        )
+    ),
+}
+
+
+def _with_retours(layouts: dict[str, MessageLayout]) -> dict[str, MessageLayout]:
+    """Retours 302-320 repeat the heen message's body, and may leave it out altogether."""
+    retours = {
+        retour: MessageLayout(
+            client_records=tuple(
+                RecordSet(r.table, r.path, r.fields) for r in layouts[heen].client_records
+            ),
+            bericht_records=tuple(
+                RecordSet(r.table, r.path, r.fields) for r in layouts[heen].bericht_records
+            ),
+            clients_required=False,
+        )
+        for retour, heen in {
+            "302": "301", "306": "305", "308": "307", "316": "315", "318": "317", "320": "319",
+        }.items()
+    }  # fmt: skip
+    return {**layouts, **retours}
+
+
+LAYOUTS: dict[tuple[str, str], MessageLayout] = {
+    **{("3", t): layout for t, layout in _with_retours(_LAYOUTS_3).items()},
+    **{("2", t): layout for t, layout in _LAYOUTS_2.items()},
+}
+
+_CLIENT_3 = {
+    "geboortedatum": "Geboortedatum/Datum",
+    "geboortedatum_gebruik": "Geboortedatum/DatumGebruik",
+    "geslacht": "Geslacht",
+    "gezagsdrager_bekend": "GezagsdragerBekend",  # JW315/JW316 only
+}
+
+HEADERS: dict[str, HeaderLayout] = {
+    "3": HeaderLayout(
         fields={
-            **_START_FIELDS,
-            "reden_beeindiging": "RedenBeeindiging",
-            "einddatum": "Einddatum",
+            "bericht_code": "BerichtCode",
+            "afzender": "Afzender",
+            "ontvanger": "Ontvanger",
+            "bericht_identificatie": "BerichtIdentificatie/Identificatie",
+            "dagtekening": "BerichtIdentificatie/Dagtekening",
+            "identificatie_retour": "IdentificatieRetour",
+            "dagtekening_retour": "DagtekeningRetour",
+            "declaratie_identificatie": "DeclaratieIdentificatie/Identificatie",
+            "declaratie_dagtekening": "DeclaratieIdentificatie/Dagtekening",
         },
+        client_fields=_CLIENT_3,
+        contacts="Contactgegevens/Contact",
+    ),
+    "2": HeaderLayout(
+        fields={
+            "bericht_code": "Berichtspecificatie/Code",
+            "afzender": "Afzender",
+            "ontvanger": "Ontvanger",
+            "bericht_identificatie": "Berichtidentificatie/Identificatie",
+            "dagtekening": "Berichtidentificatie/Dagtekening",
+        },
+        client_fields={**_CLIENT_3, "status_aanlevering": "StatusAanlevering"},
+        contacts="Adressen/Adres",
     ),
 }
 
@@ -72,11 +391,7 @@ BERICHT_COLUMNS = (
     "standard",
     "release",
     "message_type",
-    "bericht_code",
-    "afzender",
-    "ontvanger",
-    "bericht_identificatie",
-    "dagtekening",
+    *dict.fromkeys(c for header in HEADERS.values() for c in header.fields),
     "gemeente_code",
     "aanbieder_agb",
 )
@@ -90,10 +405,23 @@ CLIENT_COLUMNS = (
     "geboortemaand",
     "geslacht",
     "postcode4",
+    "buurt_code",
+    "gezagsdrager_bekend",
+    "status_aanlevering",
+)
+
+RETOUR_CODE_COLUMNS = (
+    "file_id",
+    "level",  # the element the codes belong to: Header, Client, ToegewezenProduct, Prestatie, ...
+    "client_seq",
+    "record_table",  # berichten, clienten or the record table, with record_seq the row in it
+    "record_seq",
+    "code_seq",
+    "retour_code",
 )
 
 INGEST_FILE_COLUMNS = (
-    "file_id",
+    "file_id",  # sha256 of the content
     "path",
     "size_bytes",
     "status",
@@ -103,15 +431,30 @@ INGEST_FILE_COLUMNS = (
     "message_type",
     "message_count",
     "client_count",
-    "product_count",
+    "product_count",  # rows of the record tables below Client: product lines, prestaties
+    "retour_code_count",
     "invalid_bsn_count",
+    "xsd_file",  # the XSD the file was validated against (SDW_XSD_DIR), if any
     "loaded_at",
 )
 
 
+@cache
+def record_tables() -> dict[str, tuple[str, ...]]:
+    """Every record table with its columns: the union of what all layouts write to it."""
+    tables: dict[str, dict[str, None]] = {}
+    for layout in LAYOUTS.values():
+        for records in (*layout.client_records, *layout.bericht_records):
+            columns = tables.setdefault(records.table, dict.fromkeys(RECORD_KEY_COLUMNS))
+            columns.update(dict.fromkeys(records.fields))
+    return {table: tuple(columns) for table, columns in tables.items()}
+
+
 def table_columns() -> dict[str, tuple[str, ...]]:
     """Every raw table the message loader writes, with its columns in order."""
-    tables = {"berichten": BERICHT_COLUMNS, "clienten": CLIENT_COLUMNS}
-    for layout in PRODUCT_LAYOUTS.values():
-        tables[layout.table] = PRODUCT_KEY_COLUMNS + tuple(layout.fields)
-    return tables
+    return {
+        "berichten": BERICHT_COLUMNS,
+        "clienten": CLIENT_COLUMNS,
+        **record_tables(),
+        "retour_codes": RETOUR_CODE_COLUMNS,
+    }

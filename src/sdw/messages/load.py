@@ -1,31 +1,44 @@
 """Load message files into raw: every file accounted for, each one atomically.
 
-A file's rows and its raw.ingest_files row are written in the same transaction, so a killed load
-leaves whole files or nothing, and a rerun skips exactly the files already accounted for
-(sdw.files.FileLedger).
+Files (and zip members) are written in batches of whole files: a file's rows and its
+raw.ingest_files row go into the warehouse in the same transaction, so a killed load leaves
+whole files or nothing, and a rerun skips exactly the files already accounted for
+(sdw.files.FileLedger). A file quarantined before is parsed again; only when the outcome has
+changed does its new ingest_files row replace the old one, in the transaction of its new rows.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from sdw.config import Settings
-from sdw.files import FileLedger, content_id, files_under, keep_quarantined
-from sdw.messages.layout import BERICHT_COLUMNS, INGEST_FILE_COLUMNS
-from sdw.messages.parse import ParsedMessage, Quarantine, parse_message
+from sdw.files import FileLedger, keep_quarantined
+from sdw.inputs import Offered, offered_files
+from sdw.messages.layout import INGEST_FILE_COLUMNS
+from sdw.messages.parallel import Parsing
+from sdw.messages.parse import ParseContext, ParsedMessage
+from sdw.messages.schemas import schema_set
+from sdw.postcodes import PostcodeAreas
 from sdw.warehouse import connect, ensure_raw_schema, insert_rows
 
-# Flush to the warehouse every so many files: large enough for bulk inserts, small enough that
-# an interrupted load loses little work.
-BATCH_FILES = 1000
+# A batch is written when it holds this many files or rows: large enough for bulk inserts to
+# pay off, small enough that memory stays bounded and an interrupted load loses little work.
+BATCH_FILES = 5000
+BATCH_ROWS = 200_000
+# Files travel to the parser in chunks; a few chunks per worker are in flight at a time.
+CHUNK_FILES = 256
+CHUNK_BYTES = 16 << 20
+IN_FLIGHT_CHUNKS = 8
+PROGRESS_SECONDS = 1.0
 
 
 class RefusedError(Exception):
@@ -40,6 +53,7 @@ class IngestReport:
     skipped: int = 0  # already accounted for by an earlier run
     messages: int = 0
     products: int = 0
+    bytes_read: int = 0
     seconds: float = 0.0
     quarantine_reasons: list[tuple[str, str]] = field(default_factory=list)
 
@@ -53,14 +67,20 @@ class _Batch:
 
     def __init__(self) -> None:
         self.rows: dict[str, list[tuple]] = defaultdict(list)
+        self.replaced: list[tuple[str, str]] = []  # (file_id, path) of retried files
         self.files = 0
+        self.row_count = 0
 
-    def add_file(self, record: dict, message: ParsedMessage | None = None) -> None:
-        self.rows["ingest_files"].append(tuple(record[c] for c in INGEST_FILE_COLUMNS))
+    @property
+    def full(self) -> bool:
+        return self.files >= BATCH_FILES or self.row_count >= BATCH_ROWS
+
+    def add_file(self, record: tuple, message: ParsedMessage | None = None) -> None:
+        self.rows["ingest_files"].append(record)
         if message is not None:
-            self.rows["berichten"].append(tuple(message.bericht[c] for c in BERICHT_COLUMNS))
-            self.rows["clienten"].extend(message.clients)
-            self.rows[message.product_table].extend(message.products)
+            for table, rows in message.rows.items():
+                self.rows[table].extend(rows)
+                self.row_count += len(rows)
         self.files += 1
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -68,6 +88,14 @@ class _Batch:
             return
         con.execute("begin transaction")
         try:
+            if self.replaced:
+                replaced = pd.DataFrame(self.replaced, columns=["file_id", "path"])
+                con.register("replaced_files", replaced)
+                con.execute(
+                    "delete from raw.ingest_files as f using replaced_files as r "
+                    "where f.file_id = r.file_id and f.path = r.path"
+                )
+                con.unregister("replaced_files")
             for table, rows in self.rows.items():
                 if rows:
                     insert_rows(con, table, rows)
@@ -76,111 +104,172 @@ class _Batch:
             con.execute("rollback")
             raise
         self.rows.clear()
-        self.files = 0
+        self.replaced.clear()
+        self.files = self.row_count = 0
 
 
-def _file_record(path: Path, file_id: str, size: int, status: str, **values) -> dict:
-    return {
-        "file_id": file_id,
-        "path": str(path.resolve()),
-        "size_bytes": size,
+def _file_record(
+    offered: Offered,
+    status: str,
+    reason: str | None = None,
+    message: ParsedMessage | None = None,
+) -> tuple:
+    kind = message.kind if message else None
+    values = {
+        "file_id": offered.file_id,
+        "path": offered.path,
+        "size_bytes": offered.size,
         "status": status,
-        "reason": None,
-        "standard": None,
-        "release": None,
-        "message_type": None,
-        "message_count": 0,
-        "client_count": 0,
-        "product_count": 0,
-        "invalid_bsn_count": 0,
+        "reason": reason,
+        "standard": kind and kind.standard,
+        "release": kind and kind.release,
+        "message_type": kind and kind.message_type,
+        "message_count": 1 if message else 0,
+        "client_count": message.client_count if message else 0,
+        "product_count": message.product_count if message else 0,
+        "retour_code_count": message.retour_code_count if message else 0,
+        "invalid_bsn_count": message.invalid_bsn_count if message else 0,
+        "xsd_file": message and message.xsd_file,
         "loaded_at": datetime.now(UTC).replace(tzinfo=None),
-        **values,
     }
+    return tuple(values[c] for c in INGEST_FILE_COLUMNS)
+
+
+def parse_context(settings: Settings) -> ParseContext:
+    return ParseContext(
+        key=settings.effective_key,
+        postcodes=PostcodeAreas.from_csv(settings.postcode_buurt),
+        schemas=schema_set(settings.xsd_dir) if settings.xsd_dir else None,
+    )
 
 
 def ingest_messages(
     paths: Iterable[Path],
     settings: Settings,
     progress: Callable[[IngestReport], None] | None = None,
+    *,
+    workers: int | None = None,
 ) -> IngestReport:
     report = IngestReport()
-    started = time.perf_counter()
-    key = settings.effective_key
+    started = last_progress = time.perf_counter()
+    parsing = Parsing(parse_context(settings), workers)
     with connect(settings.warehouse) as con:
+        # Inserts of a few thousand rows gain nothing from DuckDB's threads, and lose the core
+        # the parsing workers need (measured: 4.9 against 7.1 µs per row).
+        con.execute("set threads = 1")
         ensure_raw_schema(con)
-        ledger = FileLedger(con, "ingest_files")
+        ledger = FileLedger(con, "ingest_files", retry_quarantined=True)
         batch = _Batch()
-        try:
-            for path in files_under(paths):
-                data = path.read_bytes()
-                file_id = content_id(data)
-                match ledger.classify(file_id, path):
-                    case "accounted":
-                        report.skipped += 1
-                    case "duplicate":
-                        batch.add_file(_file_record(path, file_id, len(data), "duplicate"))
-                        report.duplicate += 1
-                    case "new":
-                        _ingest_one(path, data, file_id, key, settings, batch, report)
-                if batch.files >= BATCH_FILES:
+        pending: deque[tuple[list[_Item], Callable[[], list]]] = deque()
+
+        def account_until(in_flight: int) -> None:
+            nonlocal last_progress
+            while len(pending) > in_flight:
+                chunk, results = pending.popleft()
+                _account(chunk, results(), settings, batch, report)
+                if batch.full:
                     batch.write(con)
-                    if progress:
-                        report.seconds = time.perf_counter() - started
+                    now = time.perf_counter()
+                    if progress and now - last_progress >= PROGRESS_SECONDS:
+                        report.seconds, last_progress = now - started, now
                         progress(report)
+
+        try:
+            for chunk in _chunks(offered_files(paths, settings.max_file_bytes), ledger):
+                to_parse = [(i.offered.data, i.offered.file_id) for i in chunk if i.parse]
+                pending.append((chunk, parsing.submit(to_parse)))
+                account_until(IN_FLIGHT_CHUNKS)
+            account_until(0)
         finally:
+            parsing.close()
             # Whole files only: what was parsed before an error or refusal is still written.
             batch.write(con)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _ingest_one(
-    path: Path,
-    data: bytes,
-    file_id: str,
-    key: bytes,
-    settings: Settings,
-    batch: _Batch,
-    report: IngestReport,
+@dataclass(frozen=True)
+class _Item:
+    offered: Offered
+    outcome: str  # from FileLedger.classify
+    previous: str | None  # the reason a retried file was quarantined for
+
+    @property
+    def parse(self) -> bool:
+        return self.outcome in ("new", "retry") and self.offered.refusal is None
+
+
+def _chunks(offered: Iterable[Offered], ledger: FileLedger) -> Iterator[list[_Item]]:
+    """Files in order, classified, in chunks small enough to keep memory bounded."""
+    chunk: list[_Item] = []
+    size = 0
+    for item in offered:
+        outcome = ledger.classify(item.file_id, item.path)
+        chunk.append(_Item(item, outcome, ledger.quarantine_reason(item.file_id, item.path)))
+        size += item.size if outcome != "accounted" else 0
+        if len(chunk) >= CHUNK_FILES or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _account(
+    chunk: list[_Item], results: list, settings: Settings, batch: _Batch, report: IngestReport
 ) -> None:
-    try:
-        message = parse_message(data, file_id, key)
-    except Quarantine as reason:
-        batch.add_file(_file_record(path, file_id, len(data), "quarantined", reason=str(reason)))
-        keep_quarantined(settings, path, file_id, data)
-        report.quarantined += 1
-        report.quarantine_reasons.append((str(path), str(reason)))
+    parsed = iter(results)
+    for item in chunk:
+        offered = item.offered
+        if item.outcome == "accounted":
+            report.skipped += 1
+            continue
+        report.bytes_read += offered.size
+        if item.outcome == "duplicate":
+            batch.add_file(_file_record(offered, "duplicate"))
+            report.duplicate += 1
+            continue
+        result = next(parsed) if item.parse else offered.refusal
+        if isinstance(result, str):
+            _quarantine(item, result, settings, batch, report)
+            continue
+        if not settings.has_own_key and not result.only_test_bsns:
+            raise RefusedError(
+                f"{offered.path}: holds BSNs outside the test range and SDW_PSEUDONYM_KEY is not "
+                "set. Set SDW_PSEUDONYM_KEY to your own secret before loading real messages."
+            )
+        if item.previous is not None:
+            batch.replaced.append((offered.file_id, offered.path))
+        batch.add_file(_file_record(offered, "loaded", message=result), result)
+        report.loaded += 1
+        report.messages += 1
+        report.products += result.product_count
+
+
+def _quarantine(
+    item: _Item, reason: str, settings: Settings, batch: _Batch, report: IngestReport
+) -> None:
+    offered = item.offered
+    if reason == item.previous:  # retried, and still quarantined for the same reason
+        report.skipped += 1
         return
-    if not settings.has_own_key and not message.only_test_bsns:
-        raise RefusedError(
-            f"{path}: holds BSNs outside the test range and SDW_PSEUDONYM_KEY is not set. "
-            "Set SDW_PSEUDONYM_KEY to your own secret before loading real messages."
-        )
-    kind = message.kind
-    batch.add_file(
-        _file_record(
-            path,
-            file_id,
-            len(data),
-            "loaded",
-            standard=kind.standard,
-            release=kind.release,
-            message_type=kind.message_type,
-            message_count=1,
-            client_count=len(message.clients),
-            product_count=len(message.products),
-            invalid_bsn_count=message.invalid_bsn_count,
-        ),
-        message,
-    )
-    report.loaded += 1
-    report.messages += 1
-    report.products += len(message.products)
+    if item.previous is not None:
+        batch.replaced.append((offered.file_id, offered.path))
+    batch.add_file(_file_record(offered, "quarantined", reason))
+    if offered.data is not None:
+        keep_quarantined(settings, offered.path, offered.file_id, offered.data)
+    report.quarantined += 1
+    report.quarantine_reasons.append((offered.path, reason))
 
 
 def print_progress(report: IngestReport) -> None:
-    rate = report.files / report.seconds if report.seconds else 0.0
-    print(f"  {report.files} files, {rate:,.0f} files/s", file=sys.stderr)
+    seconds = report.seconds or 1.0
+    print(
+        f"  {report.files:,} files, {report.messages:,} messages "
+        f"({report.files / seconds:,.0f} files/s, {report.messages / seconds:,.0f} messages/s, "
+        f"{report.products / seconds:,.0f} product lines/s)",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def warn_demo_key(settings: Settings) -> None:

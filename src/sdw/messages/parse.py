@@ -1,25 +1,46 @@
 """Streaming, namespace-aware parsing of one iWmo/iJw message into raw rows.
 
-Each Client is handled at its end tag and then cleared, so memory stays bounded by one client
-even in a 25 MB declaratie. Anything the loader cannot trust raises `Quarantine` with the reason.
+Each Client is handled at its end tag and then dropped from the tree, so memory stays bounded
+by one client even in a 25 MB declaratie. Anything the loader cannot trust raises `Quarantine`
+with the reason. The BSN is pseudonymised here and goes no further.
 """
 
 from __future__ import annotations
 
-import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lxml import etree
 
-from sdw.messages.layout import PRODUCT_LAYOUTS
-from sdw.messages.standards import MessageKind, kind_of_namespace
+from sdw.messages.layout import (
+    BERICHT_COLUMNS,
+    HEADERS,
+    LAYOUTS,
+    MessageLayout,
+    RecordSet,
+    record_tables,
+)
+from sdw.messages.schemas import SchemaSet, first_error, unqualified
+from sdw.messages.standards import ANSWERS, MessageKind, kind_of_namespace
+from sdw.postcodes import PostcodeAreas
 from sdw.pseudonym import is_test_bsn, passes_elfproef, pseudonymise
 
 # DTDs are refused outright: they are the only way to declare entities (XXE, billion laughs).
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_PROLOG_BYTES = 4096
+# The byte check refuses them before libxml2 reads a DTD, in the wide encodings too; the
+# parser's own doctype check at the root element is the backstop.
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+_WIDE_DTD_MARKERS = tuple(
+    marker.decode().encode(codec)
+    for marker in _DTD_MARKERS
+    for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _BRP_ADRES = "01"
+_NO_POSTCODE = PostcodeAreas()
+_SKIP = object()  # a tag the layout does not name
+_CODES = object()  # RetourCodes, which any level of a retour message may carry
+_TAG_CACHE_LIMIT = 256  # qualified tags remembered per path tree; a hostile file cannot grow it
 
 
 class Quarantine(Exception):
@@ -29,145 +50,445 @@ class Quarantine(Exception):
 @dataclass
 class ParsedMessage:
     kind: MessageKind
-    bericht: dict[str, str | None]
-    clients: list[tuple] = field(default_factory=list)
-    products: list[tuple] = field(default_factory=list)
+    rows: dict[str, list[tuple]]  # raw table -> rows, berichten and clienten included
+    xsd_file: str | None = None
+    client_count: int = 0
+    product_count: int = 0
+    retour_code_count: int = 0
     invalid_bsn_count: int = 0
     only_test_bsns: bool = True
 
     @property
-    def product_table(self) -> str:
-        return PRODUCT_LAYOUTS[self.kind.message_type].table
+    def bericht(self) -> dict[str, str | None]:
+        return dict(zip(BERICHT_COLUMNS, self.rows["berichten"][0], strict=True))
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
+class _Fields:
+    """Paths compiled into a tree of local names whose leaves are positions in a row.
+
+    Walking an element's children once and looking each name up is several times faster than
+    one ElementPath search per column, and reads nothing the layout does not name.
+    """
+
+    def __init__(self, columns: tuple[str, ...], fields: dict[str, str]) -> None:
+        self.width = len(columns)
+        self.tree: dict = {}
+        self.up: dict[int, dict] = {}  # levels above the element -> tree ("../" paths)
+        for column, path in fields.items():
+            levels = 0
+            while path.startswith("../"):
+                levels, path = levels + 1, path[3:]
+            tree = self.tree if levels == 0 else self.up.setdefault(levels, {})
+            *groups, leaf = path.split("/")
+            for group in groups:
+                tree = tree.setdefault(group, {})
+            tree[leaf] = columns.index(column)
+        self.tree["RetourCodes"] = _CODES
+
+    def read(self, element: etree._Element, codes: list[str] | None = None) -> list:
+        values = [None] * self.width
+        _collect(element, self.tree, values, codes)
+        for levels, tree in self.up.items():
+            ancestor = element
+            for _ in range(levels):
+                ancestor = ancestor.getparent()
+            if ancestor is not None:
+                _collect(ancestor, tree, values, None)
+        return values
 
 
-def _text(element: etree._Element, path: str) -> str | None:
-    found = element.find("/".join(f"{{*}}{step}" for step in path.split("/")))
-    if found is None or found.text is None:
-        return None
-    return found.text.strip()
+def _collect(element: etree._Element, tree: dict, values: list, codes: list | None) -> None:
+    for child in element:
+        tag = child.tag
+        entry = tree.get(tag)
+        if entry is None:
+            if tag.__class__ is not str:  # comments and processing instructions
+                continue
+            # Look the local name up once per qualified tag; messages repeat the same few tags.
+            entry = tree.get(tag[tag.find("}") + 1 :], _SKIP)
+            if len(tree) < _TAG_CACHE_LIMIT:
+                tree[tag] = entry
+        if entry is _SKIP:
+            continue
+        if entry.__class__ is int:
+            if values[entry] is None:
+                values[entry] = _strip(child.text)
+        elif entry is _CODES:
+            if codes is not None:
+                codes.extend(_strip(code.text) for code in child if code.tag.__class__ is str)
+        else:
+            _collect(child, entry, values, None)
 
 
-def _refuse_doctype(data: bytes) -> None:
-    # A DOCTYPE must precede the root element, so the prolog is enough to look at.
-    if _DOCTYPE.search(data[:_PROLOG_BYTES]):
+def _strip(text: str | None) -> str | None:
+    return (text.strip() or None) if text else None
+
+
+def _children(element: etree._Element, steps: tuple[str, ...]) -> Iterator[etree._Element]:
+    if not steps:
+        yield element
+        return
+    for child in element.iterchildren(f"{{*}}{steps[0]}"):
+        yield from _children(child, steps[1:])
+
+
+@dataclass(frozen=True)
+class _CompiledRecords:
+    records: RecordSet
+    steps: tuple[str, ...]
+    fields: _Fields
+
+
+@dataclass(frozen=True)
+class _CompiledLayout:
+    header_columns: tuple[str, ...]
+    header_fields: _Fields
+    client_inputs: tuple[str, ...]
+    client_fields: _Fields
+    contact_steps: tuple[str, ...]
+    client_records: tuple[_CompiledRecords, ...]
+    bericht_records: dict[str, _CompiledRecords]  # by element name, directly under Bericht
+    clients_required: bool
+    tables: tuple[str, ...]
+
+
+_CONTACT_FIELDS = _Fields(("soort", "postcode"), {"soort": "Soort", "postcode": "Adres/Postcode"})
+
+
+def _compile(family: str, layout: MessageLayout) -> _CompiledLayout:
+    header = HEADERS[family]
+    tables = record_tables()
+
+    def compiled(records: RecordSet) -> _CompiledRecords:
+        steps = tuple(records.path.split("/"))
+        return _CompiledRecords(records, steps, _Fields(tables[records.table], records.fields))
+
+    client_inputs = {"bsn": "Bsn", **header.client_fields}
+    record_sets = (*layout.client_records, *layout.bericht_records)
+    return _CompiledLayout(
+        header_columns=tuple(header.fields),
+        header_fields=_Fields(tuple(header.fields), header.fields),
+        client_inputs=tuple(client_inputs),
+        client_fields=_Fields(tuple(client_inputs), client_inputs),
+        contact_steps=tuple(header.contacts.split("/")),
+        client_records=tuple(compiled(r) for r in layout.client_records),
+        bericht_records={r.path: compiled(r) for r in layout.bericht_records},
+        clients_required=layout.clients_required,
+        tables=tuple(dict.fromkeys(r.table for r in record_sets)),
+    )
+
+
+_COMPILED = {(family, t): _compile(family, layout) for (family, t), layout in LAYOUTS.items()}
+
+# Every element the event stream hands to Python; libxml2 walks past the rest.
+_TAGS = tuple(
+    f"{{*}}{name}"
+    for name in dict.fromkeys(
+        ("Bericht", "Header", "Client", *(n for c in _COMPILED.values() for n in c.bericht_records))
+    )
+)
+
+# Up to this size a message is parsed as a whole tree and then walked: for the usual few-KB
+# message that is twice as fast as pulling events from the parser (measured: 16 against 23 µs
+# per 4 KB file). Larger files (a 323 may hold thousands of clients) are streamed in chunks, each
+# Client dropped once handled, so memory stays bounded by one client.
+TREE_MAX_BYTES = 1 << 20
+_CHUNK_BYTES = 1 << 16
+
+_PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+}
+_TREE_PARSER = etree.XMLParser(**_PARSER_OPTIONS)
+
+
+@dataclass
+class ParseContext:
+    """What parsing needs besides the bytes: the pseudonym key and the optional configuration."""
+
+    key: bytes
+    postcodes: PostcodeAreas = _NO_POSTCODE
+    schemas: SchemaSet | None = None
+
+
+def parse_message(data: bytes, file_id: str, context: ParseContext | bytes) -> ParsedMessage:
+    """Parse one message file; raises Quarantine for anything that cannot be loaded."""
+    if isinstance(context, bytes):
+        context = ParseContext(context)
+    _refuse_dtd(data)
+    parser = None
+    try:
+        if len(data) <= TREE_MAX_BYTES:
+            root = etree.fromstring(data, _TREE_PARSER)
+            parser = _Parser(file_id, context, root)
+            if parser.schema and not parser.schema[1].validate(root):
+                raise Quarantine(_schema_reason(parser.schema, parser.schema[1].error_log[0]))
+            events = etree.iterwalk(root, events=("end",), tag=_TAGS)
+            return parser.run(events, drop=False)
+        parser = _Parser(file_id, context, _first_element(data))
+        return parser.run(_streamed(data, parser.schema), drop=True)
+    except etree.XMLSyntaxError as error:
+        if parser is not None and parser.schema and _is_schema_error(error):
+            # Streaming validation knows no line numbers: validate the rejected file once more
+            # as a tree to say where it went wrong.
+            raise Quarantine(
+                f"not valid against {parser.schema[0]}: {first_error(parser.schema[1], data)}"
+            ) from None
+        raise Quarantine(f"malformed XML: {error.msg}") from None
+    except etree.LxmlError as error:
+        raise Quarantine(f"malformed XML: {error}") from None
+
+
+def _refuse_dtd(data: bytes) -> None:
+    if b"\0" in data[:4]:  # UTF-16 or UTF-32: no byte pattern marks the root, so look everywhere
+        prolog, markers = data, _WIDE_DTD_MARKERS
+    else:  # a DOCTYPE must precede the root element, so the prolog is all there is to search
+        first = _FIRST_ELEMENT.search(data)
+        prolog, markers = (data[: first.start()] if first else data), _DTD_MARKERS
+    if any(marker in prolog for marker in markers):
         raise Quarantine("DOCTYPE or entity declaration refused (never resolved)")
 
 
-def _kind_of_root(root: etree._Element) -> MessageKind:
-    namespace = etree.QName(root).namespace or ""
-    kind = kind_of_namespace(namespace)
-    if kind is None or _local(root.tag) != "Bericht":
-        raise Quarantine(f"unknown namespace or root: {{{namespace}}}{_local(root.tag)}")
-    if kind.message_type not in PRODUCT_LAYOUTS or not kind.release.startswith("3."):
-        raise Quarantine(f"{kind.name} release {kind.release} is not supported yet")
-    return kind
+def _first_element(data: bytes) -> etree._Element:
+    """The root element of a file too large to parse whole, read from its first chunk."""
+    parser = etree.XMLPullParser(events=("start",), **_PARSER_OPTIONS)
+    for offset in range(0, len(data), _CHUNK_BYTES):
+        parser.feed(data[offset : offset + _CHUNK_BYTES])
+        for _, element in parser.read_events():
+            return element
+    parser.close()  # raises the syntax error that left no element
+    raise Quarantine("no root element")
 
 
-def _header(header: etree._Element, kind: MessageKind) -> dict[str, str | None]:
-    code = _text(header, "BerichtCode")
-    if code != kind.bericht_code:
-        raise Quarantine(
-            f"BerichtCode {code!r} does not match namespace {kind.name} "
-            f"(expected {kind.bericht_code})"
-        )
-    afzender = _text(header, "Afzender")
-    ontvanger = _text(header, "Ontvanger")
-    identificatie = _text(header, "BerichtIdentificatie/Identificatie")
-    if not (afzender and ontvanger and identificatie):
-        raise Quarantine("header lacks Afzender, Ontvanger or BerichtIdentificatie")
-    # Retour messages repeat the heenbericht's header, so the 4-digit CBS code identifies the
-    # gemeente and the 8-digit AGB code the aanbieder, whoever sent the file.
-    gemeente, aanbieder = (afzender, ontvanger) if len(afzender) == 4 else (ontvanger, afzender)
-    return {
-        "standard": kind.standard,
-        "release": kind.release,
-        "message_type": kind.message_type,
-        "bericht_code": code,
-        "afzender": afzender,
-        "ontvanger": ontvanger,
-        "bericht_identificatie": identificatie,
-        "dagtekening": _text(header, "BerichtIdentificatie/Dagtekening"),
-        "gemeente_code": gemeente,
-        "aanbieder_agb": aanbieder,
-    }
-
-
-def _postcode4(client: etree._Element) -> str | None:
-    postcodes = {}
-    for contact in client.iterfind("{*}Contactgegevens/{*}Contact"):
-        postcode = _text(contact, "Adres/Postcode")
-        if postcode:
-            postcodes.setdefault(_text(contact, "Soort"), postcode)
-    postcode = postcodes.get(_BRP_ADRES) or next(iter(postcodes.values()), None)
-    return postcode[:4] if postcode else None
-
-
-def parse_message(data: bytes, file_id: str, key: bytes) -> ParsedMessage:
-    """Parse one message file; raises Quarantine for anything that cannot be loaded."""
-    _refuse_doctype(data)
-    events = etree.iterparse(
-        io.BytesIO(data),
-        events=("start", "end"),
-        tag=("{*}Bericht", "{*}Header", "{*}Client"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
+def _streamed(data: bytes, schema: tuple[str, etree.XMLSchema] | None) -> Iterator:
+    parser = etree.XMLPullParser(
+        events=("end",), tag=_TAGS, schema=schema[1] if schema else None, **_PARSER_OPTIONS
     )
-    message: ParsedMessage | None = None
-    kind: MessageKind | None = None
-    try:
-        for event, element in events:
-            if event == "start":
-                if kind is None:
-                    kind = _kind_of_root(element)
-                continue
-            name = _local(element.tag)
-            if name == "Header":
-                message = ParsedMessage(kind, {"file_id": file_id, **_header(element, kind)})
-            elif name == "Client":
-                if message is None:
-                    raise Quarantine("Client before Header")
-                _add_client(message, element, file_id, key)
-                element.clear(keep_tail=False)
-    except etree.XMLSyntaxError as error:
-        raise Quarantine(f"malformed XML: {error.msg}") from None
-    if message is None:
-        raise Quarantine("no Header in message")
-    if not message.clients:
-        raise Quarantine("no Client in message")
-    return message
+    for offset in range(0, len(data), _CHUNK_BYTES):
+        parser.feed(data[offset : offset + _CHUNK_BYTES])
+        yield from parser.read_events()
+    parser.close()
+    yield from parser.read_events()
 
 
-def _add_client(message: ParsedMessage, client: etree._Element, file_id: str, key: bytes) -> None:
-    bsn = _text(client, "Bsn")
-    if not bsn:
-        raise Quarantine("Client without Bsn")
-    valid = passes_elfproef(bsn)
-    message.invalid_bsn_count += not valid
-    message.only_test_bsns &= is_test_bsn(bsn)
-    birth = _text(client, "Geboortedatum/Datum") or ""
-    client_seq = len(message.clients) + 1
-    message.clients.append(
-        (
-            file_id,
-            client_seq,
-            pseudonymise(key, bsn),
-            valid,
-            birth[:4] or None,
-            birth[5:7] or None,
-            _text(client, "Geslacht"),
-            _postcode4(client),
+def _is_schema_error(error: etree.XMLSyntaxError) -> bool:
+    last = error.error_log.last_error if error.error_log else None
+    return last is not None and last.domain_name == "SCHEMASV"
+
+
+def _schema_reason(schema: tuple[str, etree.XMLSchema], error) -> str:
+    return f"not valid against {schema[0]}: line {error.line}: {unqualified(error.message)}"
+
+
+def _drop(element: etree._Element) -> None:
+    """Free a handled element and the handled siblings before it."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def _local(element: etree._Element) -> str:
+    tag = element.tag
+    return tag[tag.find("}") + 1 :]
+
+
+class _Parser:
+    """Turns the end events of Header, Client and the message-level records into rows."""
+
+    def __init__(self, file_id: str, context: ParseContext, root: etree._Element) -> None:
+        docinfo = root.getroottree().docinfo
+        if docinfo.doctype or docinfo.internalDTD is not None:
+            raise Quarantine("DOCTYPE or entity declaration refused (never resolved)")
+        name = etree.QName(root)
+        namespace = name.namespace or ""
+        kind = kind_of_namespace(namespace)
+        if kind is None or name.localname != "Bericht":
+            raise Quarantine(f"unknown namespace or root: {{{namespace}}}{name.localname}")
+        compiled = _COMPILED.get((kind.family, kind.message_type))
+        if compiled is None or not kind.is_supported_release:
+            raise Quarantine(f"{kind.name} release {kind.release} is not supported yet")
+        self.file_id = file_id
+        self.context = context
+        self.compiled = compiled
+        self.schema = context.schemas.schema_for(namespace) if context.schemas else None
+        self.message = ParsedMessage(
+            kind,
+            {table: [] for table in ("berichten", "clienten", *compiled.tables, "retour_codes")},
+            xsd_file=self.schema[0] if self.schema else None,
         )
-    )
-    layout = PRODUCT_LAYOUTS[message.kind.message_type]
-    products = client.findall("/".join(f"{{*}}{step}" for step in layout.path.split("/")))
-    if not products:
-        raise Quarantine(f"Client {client_seq} has no {layout.path}")
-    for product_seq, product in enumerate(products, start=1):
-        values = tuple(_text(product, path) for path in layout.fields.values())
-        message.products.append((file_id, client_seq, product_seq, *values))
+        self.bericht_records: dict[str, int] = {}
+
+    def run(self, events: Iterator, *, drop: bool) -> ParsedMessage:
+        for _, element in events:
+            if self._end(element) and drop:
+                _drop(element)
+        return self._finish()
+
+    def _end(self, element: etree._Element) -> bool:
+        """Handle an element; True when it is done with and may be dropped."""
+        name = _local(element)
+        if name == "Client":
+            if not self.message.rows["berichten"]:
+                raise Quarantine("Client before Header")
+            self._client(element)
+            return True
+        parent = element.getparent()
+        if parent is None or parent.getparent() is not None:
+            return False  # the root itself, or a name we listen for where the layout has none
+        if name == "Header":
+            self._header(element)
+        elif name in self.compiled.bericht_records:
+            self._bericht_record(self.compiled.bericht_records[name], element)
+        else:
+            return False
+        return True
+
+    def _header(self, header: etree._Element) -> None:
+        message, kind = self.message, self.message.kind
+        if message.rows["berichten"]:
+            raise Quarantine("more than one Header")
+        codes: list[str] = []
+        read = self.compiled.header_fields.read(header, codes)
+        values = dict(zip(self.compiled.header_columns, read, strict=True))
+        code = values["bericht_code"]
+        if code != kind.bericht_code:
+            raise Quarantine(
+                f"BerichtCode {code!r} does not match namespace {kind.name} "
+                f"(expected {kind.bericht_code})"
+            )
+        afzender, ontvanger = values["afzender"], values["ontvanger"]
+        if not (afzender and ontvanger and values["bericht_identificatie"]):
+            raise Quarantine("header lacks Afzender, Ontvanger or BerichtIdentificatie")
+        answers = ANSWERS.get(kind.message_type)
+        if answers == "323" and not values.get("declaratie_identificatie"):
+            raise Quarantine(f"{kind.name} header lacks DeclaratieIdentificatie")
+        if answers not in (None, "323") and not values.get("identificatie_retour"):
+            raise Quarantine(f"{kind.name} header lacks IdentificatieRetour")
+        # Retour messages repeat the heenbericht's header, so the 4-digit CBS code identifies the
+        # gemeente and the 8-digit AGB code the aanbieder, whoever sent the file.
+        if _is_gemeente(afzender):
+            gemeente, aanbieder = afzender, ontvanger
+        elif _is_gemeente(ontvanger):
+            gemeente, aanbieder = ontvanger, afzender
+        else:
+            raise Quarantine("header names no gemeente (a 4-digit Afzender or Ontvanger)")
+        values.update(
+            file_id=self.file_id,
+            standard=kind.standard,
+            release=kind.release,
+            message_type=kind.message_type,
+            gemeente_code=gemeente,
+            aanbieder_agb=aanbieder,
+        )
+        message.rows["berichten"].append(tuple(values.get(c) for c in BERICHT_COLUMNS))
+        self._codes(codes, "Header", None, "berichten", None)
+
+    def _client(self, client: etree._Element) -> None:
+        message, compiled = self.message, self.compiled
+        client_seq = message.client_count + 1
+        codes: list[str] = []
+        read = compiled.client_fields.read(client, codes)
+        inputs = dict(zip(compiled.client_inputs, read, strict=True))
+        bsn = inputs["bsn"]
+        if not bsn:
+            raise Quarantine(f"Client {client_seq} has no Bsn")
+        valid = passes_elfproef(bsn)
+        message.invalid_bsn_count += not valid
+        message.only_test_bsns = message.only_test_bsns and is_test_bsn(bsn)
+        year, month = _birth_year_month(inputs["geboortedatum"], inputs["geboortedatum_gebruik"])
+        postcode4, buurt = self.context.postcodes.reduce(self._postcode(client))
+        message.rows["clienten"].append(
+            (
+                self.file_id,
+                client_seq,
+                pseudonymise(self.context.key, bsn),
+                valid,
+                year,
+                month,
+                inputs["geslacht"],
+                postcode4,
+                buurt,
+                inputs["gezagsdrager_bekend"],
+                inputs.get("status_aanlevering"),
+            )
+        )
+        message.client_count = client_seq
+        self._codes(codes, "Client", client_seq, "clienten", None)
+        for compiled_records in compiled.client_records:
+            records = compiled_records.records
+            count = self._records(compiled_records, client, client_seq)
+            if records.required and not count:
+                raise Quarantine(f"Client {client_seq} has no {records.path}")
+            message.product_count += count
+
+    def _postcode(self, client: etree._Element) -> str | None:
+        postcodes: dict[str | None, str] = {}
+        for contact in _children(client, self.compiled.contact_steps):
+            soort, postcode = _CONTACT_FIELDS.read(contact)
+            if postcode:
+                postcodes.setdefault(soort, postcode)
+        return postcodes.get(_BRP_ADRES) or next(iter(postcodes.values()), None)
+
+    def _records(
+        self, compiled: _CompiledRecords, anchor: etree._Element, client_seq: int | None
+    ) -> int:
+        table = compiled.records.table
+        rows = self.message.rows[table]
+        count = 0
+        for count, element in enumerate(_children(anchor, compiled.steps), start=1):
+            codes: list[str] = []
+            values = compiled.fields.read(element, codes)
+            values[0], values[1], values[2] = self.file_id, client_seq, count
+            rows.append(tuple(values))
+            self._codes(codes, compiled.records.level, client_seq, table, count)
+        return count
+
+    def _bericht_record(self, compiled: _CompiledRecords, element: etree._Element) -> None:
+        table = compiled.records.table
+        seq = self.bericht_records.get(table, 0) + 1
+        self.bericht_records[table] = seq
+        codes: list[str] = []
+        values = compiled.fields.read(element, codes)
+        values[0], values[1], values[2] = self.file_id, None, seq
+        self.message.rows[table].append(tuple(values))
+        self._codes(codes, compiled.records.level, None, table, seq)
+
+    def _codes(
+        self,
+        codes: list[str],
+        level: str,
+        client_seq: int | None,
+        table: str,
+        record_seq: int | None,
+    ) -> None:
+        rows = self.message.rows["retour_codes"]
+        for code_seq, code in enumerate(codes, start=1):
+            rows.append((self.file_id, level, client_seq, table, record_seq, code_seq, code))
+
+    def _finish(self) -> ParsedMessage:
+        message, compiled = self.message, self.compiled
+        if not message.rows["berichten"]:
+            raise Quarantine("no Header in message")
+        if compiled.clients_required and not message.client_count:
+            raise Quarantine("no Client in message")
+        for name, records in compiled.bericht_records.items():
+            if records.records.required and not self.bericht_records.get(records.records.table):
+                raise Quarantine(f"{message.kind.name} has no {name}")
+        message.retour_code_count = len(message.rows["retour_codes"])
+        return message
+
+
+def _is_gemeente(code: str) -> bool:
+    return len(code) == 4 and code.isascii() and code.isdigit()
+
+
+def _birth_year_month(datum: str | None, gebruik: str | None) -> tuple[str | None, str | None]:
+    """Year and month only (for age bands), and only the parts DatumGebruik (COD170) vouches for:
+    2 = day and month unknown, 3 = wholly unknown."""
+    if not datum or gebruik == "3":
+        return None, None
+    return datum[:4] or None, (datum[5:7] or None) if gebruik != "2" else None

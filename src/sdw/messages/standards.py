@@ -9,10 +9,11 @@ from dataclasses import dataclass
 # 2.x: http://www.istandaarden.nl/iwmo/2_0/wmo301/schema/2_0
 _NAMESPACE = re.compile(
     r"^http://www\.istandaarden\.nl/(?P<standard>iwmo|ijw)/(?P<major>\d)_(?P<minor>\d)/"
-    r"(?P<prefix>wmo|jw)(?P<type>\d{3})/schema(?:/\d_\d)?$"
+    r"(?P<prefix>wmo|jw)(?P<type>\d{3})/schema(?:/(?P<suffix>\d_\d))?$"
 )
 
-# COD002-VEKT BerichtCode per standard and message type (reference §1.1).
+# COD002-VEKT BerichtCode per standard and message type (reference §1.1). iWmo 2.0 shares the
+# codes of 3.x for the messages both have.
 BERICHT_CODES: dict[tuple[str, str], str] = {
     **{
         ("iwmo", t): c
@@ -32,6 +33,20 @@ BERICHT_CODES: dict[tuple[str, str], str] = {
     },
 }  # fmt: skip
 
+# The message a retour answers. 302-320 repeat that message's header (and body); 325 is the
+# gemeente's own message that points to the 323 through DeclaratieIdentificatie.
+ANSWERS: dict[str, str] = {
+    "302": "301", "306": "305", "308": "307", "316": "315", "318": "317", "320": "319",
+    "325": "323",
+}  # fmt: skip
+
+# Releases whose structure is established (XSDs, examples). Other releases of a known standard
+# are quarantined as "not supported yet", and retried when a later version of the loader runs.
+SUPPORTED_RELEASES = {
+    ("iwmo", "2.0"),
+    *((standard, f"3.{minor}") for standard in ("iwmo", "ijw") for minor in range(3)),
+}
+
 
 @dataclass(frozen=True)
 class MessageKind:
@@ -44,8 +59,17 @@ class MessageKind:
         return f"{'WMO' if self.standard == 'iwmo' else 'JW'}{self.message_type}"
 
     @property
+    def family(self) -> str:
+        """The major release: message structure changes between families, not within one."""
+        return self.release.partition(".")[0]
+
+    @property
     def bericht_code(self) -> str | None:
         return BERICHT_CODES.get((self.standard, self.message_type))
+
+    @property
+    def is_supported_release(self) -> bool:
+        return (self.standard, self.release) in SUPPORTED_RELEASES
 
 
 def kind_of_namespace(namespace: str) -> MessageKind | None:
@@ -54,4 +78,11 @@ def kind_of_namespace(namespace: str) -> MessageKind | None:
         return None
     if (match["standard"] == "iwmo") != (match["prefix"] == "wmo"):
         return None
-    return MessageKind(match["standard"], f"{match['major']}.{match['minor']}", match["type"])
+    release = f"{match['major']}_{match['minor']}"
+    # 2.x namespaces repeat the release at the end; 3.x ones have none.
+    if (match["major"] == "2") != (match["suffix"] is not None) or match["suffix"] not in (
+        None,
+        release,
+    ):
+        return None
+    return MessageKind(match["standard"], release.replace("_", "."), match["type"])
