@@ -52,7 +52,7 @@ def _query(config: Settings, sql: str, params: list | None = None) -> list[tuple
 def _cell(config: Settings, region: str, period: str, measure: str) -> tuple:
     rows = _query(
         config,
-        "select region_name, region_type, measure_stable_key, value, value_text "
+        "select region_name, region_type, measure_stable_key, value, value_attribute "
         "from raw.cbs_observations "
         "where region_code = ? and period_code = ? and measure_key = ?",
         [region, period, measure],
@@ -207,7 +207,7 @@ def test_statline_codes_decimals_and_table_id_from_the_name(
     assert (report.loaded, report.observations) == (1, 4)
     assert _query(
         warehouse,
-        "select region_code, period_code, measure_stable_key, value, value_text "
+        "select region_code, period_code, measure_stable_key, value, value_attribute "
         "from raw.cbs_observations order by row_seq, measure_key",
     ) == [
         ("GM0034", "2022JJ00", "JongerenMetJeugdbescherming", 1.3, None),
@@ -236,7 +236,7 @@ def test_dimensions_beyond_region_and_period_are_kept_apart(
     assert (report.loaded, report.observations) == (1, 3)
     assert _query(
         warehouse,
-        "select dimensions, dimensions->>'Geslacht', value, value_text "
+        "select dimensions, dimensions->>'Geslacht', value, value_attribute "
         "from raw.cbs_observations order by row_seq",
     ) == [
         ('{"Geslacht":"T001038","Leeftijd":"10000"}', "T001038", 229574.0, None),

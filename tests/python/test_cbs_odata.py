@@ -44,7 +44,7 @@ def test_typed_dataset_page_without_region(warehouse: Settings) -> None:
     # ID 0: Persoonskenmerken "1 " (padded), BedrijfstakkenSBI93 "99", 2001JJ00, Totaal_1 8811.0.
     assert query(
         warehouse,
-        "select region_code, period_code, dimensions, measure_stable_key, value, value_text "
+        "select region_code, period_code, dimensions, measure_stable_key, value, value_attribute "
         "from raw.cbs_observations where row_seq = 1 and measure_key = 'Totaal_1'",
     ) == [
         (
@@ -116,7 +116,7 @@ def test_feed_pages_are_accounted_for_one_by_one(warehouse: Settings, tmp_path: 
     # The secret and the empty cell are observations without a value; only "." says why.
     assert query(
         warehouse,
-        "select period_code, value, value_text from raw.cbs_observations "
+        "select period_code, value, value_attribute from raw.cbs_observations "
         "where region_code = 'PV30' and value is null order by period_code",
     ) == [("2012KW02", None, "."), ("2012KW03", None, None)]
 
@@ -208,7 +208,7 @@ def test_odata_v4_pages_and_metadata(warehouse: Settings, tmp_path: Path) -> Non
     ]  # fmt: skip
     assert query(
         warehouse,
-        "select region_code, period_code, measure_key, measure_stable_key, value, value_text "
+        "select region_code, period_code, measure_key, measure_stable_key, value, value_attribute "
         "from raw.cbs_observations order by period_code, region_code, measure_key",
     ) == [
         ("GM0034", "2023JJ00", "M004321_1", "M004321", 12.9, None),

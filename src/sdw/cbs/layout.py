@@ -52,8 +52,10 @@ OBSERVATION_COLUMNS = (
     "dimensions",  # JSON object of the other dimensions' keys, e.g. {"Geslacht":"T001038"}
     "measure_key",
     "measure_stable_key",
-    "value",  # null when the cell is empty or a symbol such as "."
-    "value_text",  # the trimmed cell when it is not a number: a symbol, a text topic, an attribute
+    "value",  # the figure; null when the cell is empty, a symbol or text
+    "value_text",  # the trimmed text of a text topic (a name, a code such as "JZ13")
+    "value_attribute",  # why there is no figure, where CBS says: a symbol (".", "x", "-") or
+    # an OData v4 ValueAttribute other than "None"
 )
 
 MEASURE_COLUMNS = (
@@ -86,6 +88,10 @@ CBS_TABLES: dict[str, tuple[str, ...]] = {
     "cbs_measures": MEASURE_COLUMNS,
     "cbs_dimension_codes": DIMENSION_CODE_COLUMNS,
 }
+
+# StatLine's symbols for a cell without a figure: "." unknown, unreliable or secret; "x" secret
+# (older tables); "-" nil, the figure is truly zero; ".." and "?" appear in older tables.
+SYMBOLS = frozenset({".", "..", "x", "-", "?"})
 
 REGION_DIMENSIONS = ("WijkenEnBuurten", "RegioS", "Regio")
 PERIOD_DIMENSIONS = ("Perioden", "Peildatum")

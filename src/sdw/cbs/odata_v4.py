@@ -68,11 +68,11 @@ def _observations(file_id: str, values: list[dict]) -> Iterator[tuple]:
         dimensions = {k: trimmed(v) for k, v in row.items() if k not in _FIGURE_COLUMNS}
         region = _pop_one(dimensions, REGION_DIMENSIONS)
         period = _pop_one(dimensions, PERIOD_DIMENSIONS)
-        value, text = cell_value(row.get("Value"))
+        value, text, attribute = cell_value(row.get("Value"))
         if text is None and row.get("StringValue") is not None:
             text = trimmed(row["StringValue"])
         if row.get("ValueAttribute") not in _PLAIN:
-            text = text or trimmed(row["ValueAttribute"])
+            attribute = trimmed(row["ValueAttribute"])
         measure = str(row["Measure"]).strip()
         yield (
             file_id,
@@ -88,6 +88,7 @@ def _observations(file_id: str, values: list[dict]) -> Iterator[tuple]:
             stable_key(measure),
             value,
             text,
+            attribute,
         )
 
 

@@ -18,6 +18,7 @@ from sdw.cbs.layout import (
     PERIOD_DIMENSIONS,
     REGION_DIMENSIONS,
     ROW_ID_DIMENSIONS,
+    SYMBOLS,
     TEXT_TOPICS,
     UnknownLayout,
     stable_key,
@@ -119,7 +120,7 @@ def observations(
         )
         for index, keys in plan.measures:
             value = cell_value(row[index])
-            if keep_empty or value != (None, None):
+            if keep_empty or value != _EMPTY:
                 yield prefix + keys + value
 
 
@@ -139,23 +140,29 @@ def _dimensions(row: Sequence[object], dimensions: tuple[tuple[str, int], ...]) 
     return json.dumps(keys, ensure_ascii=False, separators=(",", ":"))
 
 
-def cell_value(cell: object) -> tuple[float | None, str | None]:
-    """(value, value_text): a number, or the trimmed text when the cell holds a symbol or text."""
+Cell = tuple[float | None, str | None, str | None]
+_EMPTY: Cell = (None, None, None)
+
+
+def cell_value(cell: object) -> Cell:
+    """(value, value_text, value_attribute): a number, a text, or a symbol saying why neither."""
     if cell is None:
-        return None, None
+        return _EMPTY
     if isinstance(cell, bool):  # JSON true/false is no CBS figure; keep what it said
-        return None, str(cell).lower()
+        return None, str(cell).lower(), None
     if isinstance(cell, int | float):
-        return float(cell), None
+        return float(cell), None, None
     return _text_value(str(cell))
 
 
 # Most cells repeat (empty, ".", small counts), so parsing each distinct text once pays off.
 @lru_cache(maxsize=1 << 16)
-def _text_value(cell: str) -> tuple[float | None, str | None]:
+def _text_value(cell: str) -> Cell:
     text = cell.strip()
     if not text:
-        return None, None
+        return _EMPTY
     if _NUMBER.fullmatch(text):
-        return float(text.replace(",", ".")), None
-    return None, text
+        return float(text.replace(",", ".")), None, None
+    if text in SYMBOLS:
+        return None, None, text
+    return None, text, None
