@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from sdw.config import settings
@@ -14,15 +15,52 @@ QUARANTINED_SHOWN = 20
 
 
 def _demo_data(args: argparse.Namespace) -> None:
-    from sdw.demo import generate
+    from sdw.demo.generator import DEFAULT_DEFECT_RATE, write_demo
 
-    summary = generate(args.out, seed=args.seed, inwoners=args.inwoners)
-    counts = summary["counts"]
-    print(
-        f"demo gemeente {summary['gemeente_code']}: {counts['files']} message files, "
-        f"{counts['product_lines']} product lines, {len(summary['defects'])} planted defects "
-        f"-> {args.out / 'inbox'} (ground truth: {args.out / 'ground_truth.json'})"
+    overall = [rate for kind, rate in args.defect_rate if kind is None]
+    started = time.perf_counter()
+    summary = write_demo(
+        args.out,
+        seed=args.seed,
+        inwoners=args.inwoners,
+        gemeenten=args.gemeenten,
+        years=args.years,
+        defect_rates={kind: rate for kind, rate in args.defect_rate if kind is not None},
+        defect_rate=overall[-1] if overall else DEFAULT_DEFECT_RATE,
     )
+    seconds = time.perf_counter() - started
+    counts = summary["counts"]
+    codes = ", ".join(g["gemeente_code"] for g in summary["gemeenten"][:5])
+    more = "..." if len(summary["gemeenten"]) > 5 else ""
+    print(
+        f"demo gemeenten {codes}{more}: {counts['files']} message files, "
+        f"{counts['product_lines']} product lines ({counts['product_lines'] / seconds:,.0f}/s), "
+        f"{sum(counts['defects'].values())} planted defects -> {args.out} "
+        f"(inbox/, cbs/, budget/, ground_truth.json) in {seconds:.1f}s"
+    )
+
+
+def _years(value: str) -> tuple[int, int]:
+    """`2023-2025` or `2025`."""
+    first, _, last = value.partition("-")
+    try:
+        years = int(first), int(last or first)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"years as 2023-2025 or 2025, got {value!r}") from None
+    if years[0] > years[1]:
+        raise argparse.ArgumentTypeError(f"the first year comes first, got {value!r}")
+    return years
+
+
+def _defect_rate(value: str) -> tuple[str | None, float]:
+    """`0.02` (every defect type) or `malformed_xml=0.005` (one type)."""
+    kind, _, rate = value.rpartition("=")
+    try:
+        return kind or None, float(rate)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"a rate such as 0.01 or TYPE=0.01, got {value!r}"
+        ) from None
 
 
 def _ingest_messages(args: argparse.Namespace) -> None:
@@ -97,13 +135,27 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser(
-        "demo-data", help="write a demo gemeente's message traffic with ground truth",
-        description="Write a demo gemeente's iWmo/iJw message traffic, deterministically for a "
-        "seed, with ground_truth.json listing every planted defect.",
+        "demo-data", help="write demo gemeenten' message traffic, CBS files, budgets, ground truth",
+        description="Write demo gemeenten' iWmo/iJw message traffic, CBS StatLine extracts and "
+        "budgets, deterministically for a seed, with ground_truth.json listing every planted "
+        "defect.",
     )  # fmt: skip
     demo.add_argument("--out", type=Path, required=True, help="folder to write into")
     demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    demo.add_argument("--inwoners", type=int, default=20_000, help="inhabitants (default 20000)")
+    demo.add_argument(
+        "--inwoners", type=int, default=20_000,
+        help="inhabitants of all gemeenten together (default 20000)",
+    )  # fmt: skip
+    demo.add_argument("--gemeenten", type=int, default=1, help="number of gemeenten (default 1)")
+    demo.add_argument(
+        "--years", type=_years, default=(2024, 2025), metavar="FIRST-LAST",
+        help="years of traffic, e.g. 2023-2025 (default 2024-2025)",
+    )  # fmt: skip
+    demo.add_argument(
+        "--defect-rate", type=_defect_rate, action="append", default=[], metavar="[TYPE=]RATE",
+        help="rate of every planted defect (default 0.01), or of one type, e.g. "
+        "malformed_xml=0.002; repeatable",
+    )  # fmt: skip
     demo.set_defaults(handler=_demo_data)
 
     ingest = commands.add_parser("ingest", help="load files into the raw layer")

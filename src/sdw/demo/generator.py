@@ -1,637 +1,130 @@
-"""A deterministic demo inbox: iWmo 3.2 and iJw 3.2 messages of one fake gemeente.
+"""A deterministic demo: the message traffic of one or more fake gemeenten with their aanbieders,
+their CBS figures, their budgets, and the ground truth of everything planted in them.
 
-The simulation follows clients through toewijzing (301), start (305) and stop (307) and writes
-every message as its own XML file, the way a gemeente's inbox holds them. What it plants on
-purpose is written to ``ground_truth.json`` so tests and demos can check the warehouse against
-known answers.
+``out_dir`` receives:
+- ``inbox/<gemeente>/<YYYY-MM>/``: every iWmo/iJw 3.2 message, one per file, as a gemeente's
+  archive holds them (315 -> 316, 319 -> 320, 301 -> 302, 305 -> 306, 317 -> 318, 323 -> 325,
+  307 -> 308);
+- ``cbs/``: StatLine CSV extracts (sdw.demo.cbs);
+- ``budget/``: per gemeente the inkoop-segmenten and the plafond per year (sdw.demo.budget);
+- ``postcode_buurt.csv``: which buurt each demo postcode lies in (for SDW_POSTCODE_BUURT);
+- ``ground_truth.json``: every planted defect and legitimate complication, with its keys.
+
+Clients are simulated gemeente by gemeente, domain by domain, in order of arrival; a month's
+declaraties are written once every client who could have care in it has arrived, and then the
+month's finished lines are dropped. Memory therefore follows the number of clients in care in
+one gemeente, not the size of the output.
 
 Everything personal in the files is fake but present (test BSNs, "Demo" surnames, addresses,
 ``example.invalid`` mail addresses): privacy tests scan the warehouse for exactly these values.
-
-The inbox holds the full history of every client whose care touches ``years``, so a client who
-was already in care on the first day of the first year brings the 301/305 from before it. That
-makes the first year's client count a steady state rather than a ramp-up.
 """
 
 from __future__ import annotations
 
+import csv
 import json
-import os
 import random
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from itertools import accumulate
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any
 
-T = TypeVar("T")
-
-DEFAULT_GEMEENTE_CODE = "0999"
-
-# How far before the first year clients are simulated, so that long Wmo care is already
-# running on 1 January of the first year.
-LEAD_IN_YEARS = 3
+from sdw.demo.budget import write_budget
+from sdw.demo.catalogue import DOMAINS, FROM_GEMEENTE, STANDARDS, Domain, Weighted
+from sdw.demo.cbs import CbsExtracts
+from sdw.demo.inbox import GroundTruth, Inbox
+from sdw.demo.render import (
+    AangevraagdProduct,
+    Delivery,
+    Person,
+    Prestatie,
+    Sent,
+    TeWijzigenProduct,
+    ToegewezenProduct,
+    antwoord,
+    declaratie,
+    declaratie_antwoord,
+    deliveries,
+    toewijzing,
+    verzoek_om_toewijzing,
+    verzoek_om_wijziging,
+)
+from sdw.demo.simulation import (
+    DEFECT_TYPES,
+    LEAD_IN_YEARS,
+    Client,
+    Line,
+    Period,
+    Version,
+    Verzoek,
+    add_months,
+    care_periods,
+    delivered_in_month,
+    in_scope,
+    month_end,
+    simulate_client,
+    working_days_after,
+)
+from sdw.demo.world import (
+    DEFAULT_GEMEENTE_CODE,
+    Gemeente,
+    build_gemeenten,
+    invalid_bsn,
+    valid_test_bsns,
+)
 
 FIRST_TOEWIJZING_NUMMER = 100_001
+# ToewijzingNummers no gemeente issues: the 305/307 with no matching toewijzing carry these.
+FIRST_UNISSUED_NUMMER = 900_000_001
+# An aanbieder splits a month's declaratie per this many clients (a 323 may not exceed 25 MB).
+CLIENTS_PER_DECLARATIE = 500
+# Test BSNs one gemeente uses per inwoner: a base for the clients already in care when the
+# first year starts, plus so many per year (measured at 0.054 + 0.044 a year on the default
+# calibration, plus 10%). It decides how many inwoners one gemeente can have.
+BSNS_PER_INWONER = (0.060, 0.049)
 
-# RvIG test numbers; the same range sdw.pseudonym accepts without a key of one's own.
-TEST_BSN_FIRST = 999_900_000
-TEST_BSN_LAST = 999_999_999
+DEFAULT_DEFECT_RATE = 0.01
+# Identificaties carry the gemeente's number in two base-36 characters.
+MAX_GEMEENTEN = 36 * 36
 
-# Youth under 18 as a share of inwoners: the population base of the jeugd rate.
-YOUTH_SHARE = 0.20
-
-ONE_DAY = timedelta(days=1)
-
-
-class PostcodeArea(NamedTuple):
-    postcode: str  # the 4 digits; the letters are drawn per address
-    wijk_code: str
-    buurt_code: str
-    share: float  # of the gemeente's inwoners
-    straatnaam: str
-
-
-# The fake gemeente 0999 "Demostad": eight postcode areas, one buurt each. The wijk and buurt
-# codes assume DEFAULT_GEMEENTE_CODE; messages carry only the postcode.
-POSTCODE_AREAS: tuple[PostcodeArea, ...] = (
-    PostcodeArea("9991", "WK099901", "BU09990101", 0.18, "Teststraat"),
-    PostcodeArea("9992", "WK099901", "BU09990102", 0.12, "Demolaan"),
-    PostcodeArea("9993", "WK099902", "BU09990201", 0.15, "Proefweg"),
-    PostcodeArea("9994", "WK099902", "BU09990202", 0.10, "Voorbeeldplein"),
-    PostcodeArea("9995", "WK099903", "BU09990301", 0.14, "Nepstraat"),
-    PostcodeArea("9996", "WK099903", "BU09990302", 0.09, "Fictielaan"),
-    PostcodeArea("9997", "WK099904", "BU09990401", 0.12, "Oefenweg"),
-    PostcodeArea("9998", "WK099904", "BU09990402", 0.10, "Schijnkade"),
-)
-PLAATSNAAM = "Demostad"
-
-# S is left out so no postcode ends in SA, SD or SS, which PostNL does not issue.
-_POSTCODE_LETTERS = "ABCDEFGHJKLMNPRTVWXZ"
-
-
-class Weighted(Generic[T]):
-    """A fixed discrete distribution; cumulative weights are summed once, not per draw."""
-
-    def __init__(self, pairs: Sequence[tuple[T, float]]) -> None:
-        self.items = tuple(item for item, _ in pairs)
-        self.cum_weights = tuple(accumulate(weight for _, weight in pairs))
-
-    def draw(self, rng: random.Random) -> T:
-        return rng.choices(self.items, cum_weights=self.cum_weights)[0]
-
-
-# --- the two standards: one code path, a difference is data --------------------------------
-
-
-@dataclass(frozen=True)
-class Standard:
-    key: str  # "iwmo" | "ijw", as in the namespace
-    type_prefix: str  # message type names: WMO301, JW301
-    element_prefix: str  # message element prefix: wmo301, jw301
-    bericht_codes: dict[str, str]  # COD002-VEKT per message number
-    # BasisschemaXsdVersie and BerichtXsdVersie as the published XSDs' appinfo states them;
-    # the shared iJw 3.2 XSDs are concept version 0.1.0.
-    xsd_versie: tuple[str, str]
-
-    def message_type(self, number: str) -> str:
-        return f"{self.type_prefix}{number}"
-
-    def namespace(self, part: str) -> str:
-        return f"http://www.istandaarden.nl/{self.key}/3_2/{part}/schema"
-
-
-IWMO = Standard(
-    key="iwmo",
-    type_prefix="WMO",
-    element_prefix="wmo",
-    bericht_codes={"301": "414", "305": "418", "307": "420"},
-    xsd_versie=("1.0.0", "1.0.0"),
-)
-IJW = Standard(
-    key="ijw",
-    type_prefix="JW",
-    element_prefix="jw",
-    bericht_codes={"301": "436", "305": "438", "307": "440"},
-    xsd_versie=("0.1.0", "0.1.0"),
-)
-STANDARDS = (IWMO, IJW)
-MESSAGE_NUMBERS = ("301", "305", "307")
-
-# Heen-messages only: the gemeente sends toewijzingen, the aanbieder starts and stops.
-_FROM_GEMEENTE = {"301": True, "305": False, "307": False}
-
-
-# --- the two domains' care: products, aanbieders, clients, outcomes ---------------------------
-
-
-@dataclass(frozen=True)
-class Product:
-    categorie: str  # WMO020 / JZ020
-    code: str  # regional product code, at most 5 characters
-    eenheid: str  # WJ756
-    frequentie: str  # WMO757
-    volume: tuple[int, int]
-    months: tuple[int, ...]  # toewijzing lengths to choose from
-    max_wachttijd: int = 90  # days; crisis care starts at once
-
-
-@dataclass(frozen=True)
-class Aanbieder:
-    agb: str
-    name: str  # never in a message; for people reading demo output
-    packages: Weighted[tuple[Product, ...]]
-
-
-@dataclass(frozen=True)
-class Domain:
-    name: str  # "wmo" | "jeugd", the key in ground_truth counts
-    standard: Standard
-    population_share: float  # of inwoners that the rate below applies to
-    instroom_per_year: float  # new clients per person of that population per year
-    aanbieders: Weighted[Aanbieder]
-    ages: Weighted[tuple[int, int]]  # age band at Ingangsdatum, inclusive
-    female_share: float
-    open_ended_share: float  # toewijzingen without Einddatum
-    open_mean_days: float  # mean delivery length when the toewijzing has no Einddatum
-    reden_plan: str  # RedenBeeindiging for "volgens plan"
-    plan_on_einddatum: float  # P(a planned end is the toewijzing's Einddatum itself)
-    early_share: float
-    reden_early: Weighted[str]
-    # Client-level events that end every product at once, by minimum age (ascending).
-    exits: tuple[tuple[int, Weighted[str | None]], ...]
-    exit_days: tuple[int, int]  # after the (last) Begindatum
-    verlenging_months: tuple[int, ...]
-    # RedenWijziging of the 301 that shortens a toewijzing after a stop, by RedenBeeindiging.
-    wijziging_after_stop: dict[str, str]
-    wijziging_default: str
-
-    def exit_for(self, age: int) -> Weighted[str | None]:
-        chosen = self.exits[0][1]
-        for min_age, exits in self.exits:
-            if age >= min_age:
-                chosen = exits
-        return chosen
-
-
-# Probability that a toewijzing line gets a newer 301 version when one makes sense; lines
-# where none does dilute it to about 10% of all lines.
-VERSION_RATE = 0.13
-
-_HH_RESULTAAT = Product("01", "01A01", "82", "4", (1, 1), (12, 24, 36, 36))
-_HH_UREN = Product("01", "01A02", "04", "2", (2, 4), (12, 24, 36))
-_BEGELEIDING = Product("02", "02A01", "04", "2", (1, 6), (6, 12, 12, 24))
-_PERSOONLIJKE_VERZORGING = Product("03", "03A01", "04", "2", (1, 7), (6, 12, 12))
-_KORTDUREND_VERBLIJF = Product("04", "04A01", "14", "6", (7, 42), (3, 6, 12))
-_OVERIGE_ONDERSTEUNING = Product("06", "06A01", "01", "2", (30, 180), (6, 12))
-_DAGBESTEDING = Product("07", "07A01", "16", "2", (1, 8), (12, 12, 24))
-_VERVOER = Product("08", "08A01", "82", "6", (50, 400), (12, 24, 36))
-_MAATWERK = Product("10", "10A01", "84", "4", (1, 4), (6, 12))
-
-WMO = Domain(
-    name="wmo",
-    standard=IWMO,
-    population_share=1.0,
-    # Tuned so about 68 per 1,000 inwoners are in care per year (CBS 86050NED 2024*: 65-72).
-    instroom_per_year=0.0281,
-    aanbieders=Weighted(
-        [
-            (
-                Aanbieder(
-                    "98990101",
-                    "Demo Thuiszorg",
-                    Weighted(
-                        [
-                            ((_HH_RESULTAAT,), 0.55),
-                            ((_HH_UREN,), 0.15),
-                            ((_HH_RESULTAAT, _PERSOONLIJKE_VERZORGING), 0.15),
-                            ((_PERSOONLIJKE_VERZORGING,), 0.15),
-                        ]
-                    ),
-                ),
-                0.45,
-            ),
-            (
-                Aanbieder(
-                    "98990102",
-                    "Demo Begeleiding",
-                    Weighted(
-                        [
-                            ((_BEGELEIDING,), 0.50),
-                            ((_BEGELEIDING, _DAGBESTEDING), 0.25),
-                            ((_DAGBESTEDING,), 0.15),
-                            ((_OVERIGE_ONDERSTEUNING,), 0.10),
-                        ]
-                    ),
-                ),
-                0.25,
-            ),
-            (
-                Aanbieder(
-                    "98990103",
-                    "Demo Vervoer en Welzijn",
-                    Weighted(
-                        [
-                            ((_VERVOER,), 0.60),
-                            ((_DAGBESTEDING, _VERVOER), 0.25),
-                            ((_MAATWERK,), 0.15),
-                        ]
-                    ),
-                ),
-                0.18,
-            ),
-            (
-                Aanbieder(
-                    "98990104",
-                    "Demo Zorgcentrum",
-                    Weighted(
-                        [
-                            ((_KORTDUREND_VERBLIJF,), 0.40),
-                            ((_PERSOONLIJKE_VERZORGING,), 0.30),
-                            ((_KORTDUREND_VERBLIJF, _DAGBESTEDING), 0.30),
-                        ]
-                    ),
-                ),
-                0.12,
-            ),
-        ]
-    ),
-    ages=Weighted([((18, 64), 0.22), ((65, 74), 0.18), ((75, 84), 0.32), ((85, 99), 0.28)]),
-    female_share=0.62,
-    open_ended_share=0.15,
-    open_mean_days=600,
-    reden_plan="19",
-    plan_on_einddatum=1.0,
-    early_share=0.25,
-    reden_early=Weighted([("21", 0.30), ("22", 0.25), ("23", 0.45)]),
-    exits=(
-        (0, Weighted([(None, 0.92), ("02", 0.02), ("31", 0.04), ("39", 0.02)])),
-        (65, Weighted([(None, 0.78), ("02", 0.10), ("39", 0.08), ("31", 0.04)])),
-        (85, Weighted([(None, 0.55), ("02", 0.27), ("39", 0.15), ("31", 0.03)])),
-    ),
-    exit_days=(30, 1100),
-    verlenging_months=(12, 24),
-    wijziging_after_stop={"02": "02", "31": "07", "38": "09", "39": "06"},
-    wijziging_default="05",
-)
-
-_AMBULANT_UREN = Product("45", "45A01", "04", "2", (1, 3), (3, 6, 6, 12))
-_AMBULANT_TOTAAL = Product("45", "45A02", "01", "6", (300, 2400), (6, 12))
-_JEUGD_GGZ = Product("54", "54A01", "01", "6", (600, 3000), (6, 12, 12))
-_DAGBEHANDELING = Product("41", "41A01", "16", "2", (2, 8), (6, 12))
-_VERBLIJF_BEHANDELING = Product("43", "43A01", "14", "2", (7, 7), (6, 12, 12))
-_VERBLIJF_ZONDER = Product("44", "44A01", "14", "2", (7, 7), (12,))
-_CRISIS = Product("46", "46A01", "14", "6", (7, 28), (1,), max_wachttijd=1)
-_JEUGD_VERZORGING = Product("40", "40A01", "04", "2", (1, 4), (6, 12))
-_JEUGD_VERVOER = Product("42", "42A01", "82", "2", (2, 10), (12,))
-_JEUGD_MAATWERK = Product("50", "50A01", "84", "4", (1, 4), (6, 12))
-
-JEUGD = Domain(
-    name="jeugd",
-    standard=IJW,
-    population_share=YOUTH_SHARE,
-    # Tuned so about 13% of youth under 18 get jeugdhulp per year (CBS 85098NED 2023: 13.9%).
-    instroom_per_year=0.0856,
-    aanbieders=Weighted(
-        [
-            (
-                Aanbieder(
-                    "98990201",
-                    "Demo Jeugdhulp Ambulant",
-                    Weighted(
-                        [
-                            ((_AMBULANT_UREN,), 0.55),
-                            ((_AMBULANT_TOTAAL,), 0.25),
-                            ((_AMBULANT_UREN, _JEUGD_MAATWERK), 0.20),
-                        ]
-                    ),
-                ),
-                0.45,
-            ),
-            (
-                Aanbieder(
-                    "98990202",
-                    "Demo Jeugd-ggz",
-                    Weighted(
-                        [
-                            ((_JEUGD_GGZ,), 0.70),
-                            ((_JEUGD_GGZ, _AMBULANT_UREN), 0.20),
-                            ((_DAGBEHANDELING,), 0.10),
-                        ]
-                    ),
-                ),
-                0.30,
-            ),
-            (
-                Aanbieder(
-                    "98990203",
-                    "Demo Jeugd Verblijf",
-                    Weighted(
-                        [
-                            ((_VERBLIJF_BEHANDELING,), 0.40),
-                            ((_VERBLIJF_ZONDER,), 0.25),
-                            ((_CRISIS,), 0.20),
-                            ((_VERBLIJF_BEHANDELING, _JEUGD_VERZORGING), 0.15),
-                        ]
-                    ),
-                ),
-                0.12,
-            ),
-            (
-                Aanbieder(
-                    "98990204",
-                    "Demo Dagbehandeling",
-                    Weighted(
-                        [
-                            ((_DAGBEHANDELING,), 0.60),
-                            ((_DAGBEHANDELING, _JEUGD_VERVOER), 0.30),
-                            ((_JEUGD_VERZORGING,), 0.10),
-                        ]
-                    ),
-                ),
-                0.13,
-            ),
-        ]
-    ),
-    ages=Weighted([((0, 3), 0.08), ((4, 11), 0.42), ((12, 17), 0.50)]),
-    female_share=0.45,
-    open_ended_share=0.0,
-    open_mean_days=0,
-    reden_plan="31",
-    plan_on_einddatum=0.5,
-    early_share=0.35,
-    reden_early=Weighted([("32", 0.30), ("33", 0.15), ("34", 0.40), ("35", 0.15)]),
-    exits=((0, Weighted([(None, 0.90), ("38", 0.04), ("39", 0.02), ("35", 0.04)])),),
-    exit_days=(14, 365),
-    verlenging_months=(3, 6),
-    wijziging_after_stop={"02": "02", "35": "07", "38": "09", "39": "06"},
-    wijziging_default="05",
-)
-DOMAINS = (WMO, JEUGD)
-
-
-# --- dates ------------------------------------------------------------------------------------
-
-
-def _next_working_day(day: date) -> date:
-    weekday = day.weekday()
-    return day + timedelta(days=7 - weekday) if weekday >= 5 else day
-
-
-def _working_days_after(day: date, n: int) -> date:
-    day = _next_working_day(day)
-    for _ in range(n):
-        day = _next_working_day(day + ONE_DAY)
-    return day
-
-
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    # 31 January + 1 month lands on the last day of February, not in March.
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, last)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def _clock(rng: random.Random) -> str:
-    return f"{rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
-
-
-# --- the simulated world ----------------------------------------------------------------------
+# Why the gemeente rejects a class, by the defect it carries (LDT_RetourCode).
+_REJECT_START_STOP = {
+    "no_matching_toewijzing": "9019",
+    "invalid_bsn": "9019",
+    "unknown_product_code": "S329",
+}
+_REJECT_PRESTATIE = {
+    "over_24h": "9321",
+    "volume_above_allocation": "9321",
+    "outside_period": "9307",
+    "unknown_product_code": "9340",
+    "invalid_bsn": "8187",
+}
 
 
 @dataclass
-class Version:
-    """One state of a toewijzing line as a 301 states it."""
-
-    toewijzingsdatum: date
-    toewijzingstijd: str
-    einddatum: date | None
-    reden_wijziging: str | None = None
-
-    @property
-    def moment(self) -> tuple[date, str]:
-        return self.toewijzingsdatum, self.toewijzingstijd
+class _Prestatie:
+    line: Line
+    prestatie: Prestatie
+    defect: str | None
 
 
-@dataclass
-class Line:
-    """One ToegewezenProduct and what the aanbieder did with it."""
-
-    product: Product
-    ingangsdatum: date
-    volume: int
-    versions: list[Version]  # [0] is the initial grant
-    begindatum: date = date.min
-    start_sent: date | None = None  # None: the 305 leaves after the horizon
-    end: date | None = None  # last day of delivery, None while still running
-    reden: str | None = None
-    stop_sent: date | None = None  # None: no 307 by the horizon
-    reported_end: date | None = None  # the 307's Einddatum: differs from end only when planted
-    nummer: int = 0  # ToewijzingNummer, issued when the client is written
-
-    @property
-    def planted_stop_before_start(self) -> bool:
-        return self.reported_end is not None and self.reported_end < self.begindatum
-
-    def version_at(self, moment: tuple[date, str]) -> Version:
-        return max((v for v in self.versions if v.moment <= moment), key=lambda v: v.moment)
+def bsn_capacity(years: int) -> int:
+    """The most inwoners one gemeente can have: its clients must fit the 9,091 test BSNs."""
+    base, per_year = BSNS_PER_INWONER
+    return int(len(valid_test_bsns()) / (base + per_year * years))
 
 
-@dataclass
-class Client:
-    domain: Domain
-    aanbieder: Aanbieder
-    geboortedatum: date
-    geslacht: str
-    area: PostcodeArea
-    postcode: str
-    huisnummer: int
-    lines: list[Line]
-    sent_301: date
-    bsn: str = ""
-    number: int = 0  # makes the fake name, mail address and phone number unique
-
-    def message_dates(self) -> Iterator[date]:
-        yield self.sent_301
-        for line in self.lines:
-            yield from (v.toewijzingsdatum for v in line.versions[1:])
-            if line.start_sent is not None:
-                yield line.start_sent
-            if line.stop_sent is not None:
-                yield line.stop_sent
-
-
-@dataclass(frozen=True)
-class Period:
-    lead_in_start: date
-    first_day: date  # 1 January of the first year
-    horizon: date  # 31 December of the last year: nothing is sent after it
-
-
-def _draw_wachttijd(rng: random.Random, product: Product) -> int:
-    # Mostly within a month, with a tail to three months (the Treeknorm-like pattern).
-    days = int(rng.triangular(0, 30, 2)) if rng.random() < 0.85 else rng.randint(31, 90)
-    return min(days, product.max_wachttijd)
-
-
-def _simulate_client(
-    rng: random.Random, domain: Domain, granted: date, period: Period, defect_rate: float
-) -> Client:
-    aanbieder = domain.aanbieders.draw(rng)
-    package = aanbieder.packages.draw(rng)
-    age_low, age_high = domain.ages.draw(rng)
-    ingangsdatum = granted + timedelta(days=0 if rng.random() < 0.4 else rng.randint(1, 14))
-    age_days = rng.randint(max(30, int(age_low * 365.25)), int((age_high + 1) * 365.25) - 1)
-    tijd = _clock(rng)
-    area = rng.choices(POSTCODE_AREAS, weights=[a.share for a in POSTCODE_AREAS])[0]
-    client = Client(
-        domain=domain,
-        aanbieder=aanbieder,
-        geboortedatum=ingangsdatum - timedelta(days=age_days),
-        geslacht="2" if rng.random() < domain.female_share else "1",
-        area=area,
-        postcode=area.postcode + "".join(rng.choices(_POSTCODE_LETTERS, k=2)),
-        huisnummer=rng.randint(1, 199),
-        lines=[],
-        sent_301=granted,
-    )
-    next_day = _working_days_after(granted, 1)
-    # Most gemeenten send the same day; some batch overnight, but never past the horizon.
-    if rng.random() >= 0.7 and next_day <= period.horizon:
-        client.sent_301 = next_day
-    for product in package:
-        if rng.random() < domain.open_ended_share:
-            einddatum = None
-        else:
-            einddatum = _add_months(ingangsdatum, rng.choice(product.months)) - ONE_DAY
-        line = Line(
-            product=product,
-            ingangsdatum=ingangsdatum,
-            volume=rng.randint(*product.volume),
-            versions=[Version(granted, tijd, einddatum)],
-        )
-        client.lines.append(line)
-
-    _simulate_starts(rng, client, period)
-    exit_reden = domain.exit_for(age_days // 365).draw(rng)
-    exit_day = max(line.begindatum for line in client.lines) + timedelta(
-        days=rng.randint(*domain.exit_days)
-    )
-    for line in client.lines:
-        _simulate_end(rng, domain, line, exit_reden, exit_day)
-    _simulate_stops(rng, client, period, defect_rate)
-    return client
-
-
-def _simulate_starts(rng: random.Random, client: Client, period: Period) -> None:
-    sent_by_begindatum: dict[date, date] = {}
-    for i, line in enumerate(client.lines):
-        einddatum = line.versions[0].einddatum
-        # Leave at least a week of care inside the toewijzing.
-        latest = date.max if einddatum is None else max(line.ingangsdatum, einddatum - 7 * ONE_DAY)
-        shared = client.lines[0].begindatum
-        if i > 0 and rng.random() < 0.6 and shared <= latest:
-            line.begindatum = shared
-        else:
-            wachttijd = timedelta(days=_draw_wachttijd(rng, line.product))
-            line.begindatum = min(line.ingangsdatum + wachttijd, latest)
-        # Products that start on the same day travel in one 305.
-        if line.begindatum not in sent_by_begindatum:
-            sent_by_begindatum[line.begindatum] = _working_days_after(
-                line.begindatum, rng.randint(0, 5)
-            )
-        sent = sent_by_begindatum[line.begindatum]
-        line.start_sent = sent if sent <= period.horizon else None
-
-
-def _simulate_end(
-    rng: random.Random, domain: Domain, line: Line, exit_reden: str | None, exit_day: date
-) -> None:
-    first = line.versions[0]
-    einddatum = first.einddatum
-    if einddatum is None:
-        end = line.begindatum + timedelta(days=int(rng.expovariate(1 / domain.open_mean_days)))
-        early = rng.random() < domain.early_share
-        reden = domain.reden_early.draw(rng) if early else domain.reden_plan
-    elif rng.random() < domain.early_share:
-        span = max(1, (einddatum - line.begindatum).days - 1)
-        end = line.begindatum + timedelta(days=rng.randint(1, span))
-        reden = domain.reden_early.draw(rng)
-    else:
-        reden = domain.reden_plan
-        span = (einddatum - line.begindatum).days
-        if rng.random() < domain.plan_on_einddatum:
-            end = einddatum
-        else:
-            end = line.begindatum + timedelta(days=rng.randint(span // 2, span))
-        if end == einddatum and rng.random() < VERSION_RATE:
-            # Herbeoordeling: the gemeente extends a few weeks before the old Einddatum.
-            issued = max(
-                first.toewijzingsdatum + ONE_DAY, einddatum - timedelta(rng.randint(10, 40))
-            )
-            issued = _next_working_day(issued)
-            if issued <= einddatum:
-                end = _add_months(einddatum + ONE_DAY, rng.choice(domain.verlenging_months))
-                end -= ONE_DAY
-                line.versions.append(Version(issued, _clock(rng), end, "04"))
-    if exit_reden is not None and exit_day < end:
-        end, reden = exit_day, exit_reden
-        # Nobody extends the toewijzing of a client who has already left.
-        line.versions = [v for v in line.versions if v.toewijzingsdatum <= exit_day]
-    line.end, line.reden = end, reden
-
-
-def _simulate_stops(rng: random.Random, client: Client, period: Period, defect_rate: float) -> None:
-    domain = client.domain
-    sent_by_end: dict[date, date] = {}
-    for line in client.lines:
-        assert line.end is not None
-        # A verlenging decided after the horizon has not been sent yet.
-        line.versions = [v for v in line.versions if v.toewijzingsdatum <= period.horizon]
-        if line.end not in sent_by_end:
-            sent_by_end[line.end] = _working_days_after(line.end, rng.randint(0, 5))
-        if line.start_sent is None or line.end > period.horizon:
-            line.end = line.reden = None
-            continue
-        # A stop is never reported before its start.
-        sent = max(sent_by_end[line.end], line.start_sent)
-        if sent > period.horizon:
-            line.end = line.reden = None
-            continue
-        line.stop_sent = sent
-        line.reported_end = line.end
-        if rng.random() < defect_rate:
-            line.reported_end = line.begindatum - timedelta(days=rng.randint(1, 45))
-            continue
-        current = line.versions[-1]
-        shortened = current.einddatum is None or line.end < current.einddatum
-        if len(line.versions) == 1 and shortened and rng.random() < VERSION_RATE:
-            issued = _working_days_after(sent, rng.randint(1, 10))
-            if issued <= period.horizon:
-                reden = domain.wijziging_after_stop.get(line.reden or "", domain.wijziging_default)
-                line.versions.append(Version(issued, _clock(rng), line.end, reden))
-
-
-def _in_scope(client: Client, period: Period) -> bool:
-    # Care still running at the horizon, or any message on or after the first day.
-    if any(line.stop_sent is None for line in client.lines):
-        return True
-    return max(client.message_dates()) >= period.first_day
-
-
-def _arrivals(rng: random.Random, domain: Domain, inwoners: int, period: Period) -> Iterator[date]:
-    """Toewijzingsdatums of new clients, on working days, in date order.
+def _arrivals(
+    rng: random.Random, domain: Domain, population: int, period: Period
+) -> Iterator[date]:
+    """Days new clients arrive (a 315, or the gemeente's decision), on working days, in order.
 
     The weekly count is the running expectation rounded, not a Poisson draw, so the client
     rates in a small test gemeente stay close to their targets.
     """
-    per_week = domain.instroom_per_year * domain.population_share * inwoners * 7 / 365.25
+    per_week = domain.instroom_per_year * population * 7 / 365.25
     expected = 0.0
     issued = 0
     week = period.lead_in_start - timedelta(days=period.lead_in_start.weekday())
@@ -644,340 +137,829 @@ def _arrivals(rng: random.Random, domain: Domain, inwoners: int, period: Period)
         week += timedelta(days=7)
 
 
-# --- XML ----------------------------------------------------------------------------------------
+class _GemeenteRun:
+    """Simulates and writes one gemeente; keeps only the clients still in care."""
 
-# A node is (namespace, name, value): namespace "m" is the message's own, "b" the basisschema's;
-# value is text, a list of child nodes, or None for an optional element left out.
-Node = tuple[str, str, Any]
-
-
-def _m(name: str, value: Any) -> Node:
-    return ("m", name, value)
-
-
-def _b(name: str, value: Any) -> Node:
-    return ("b", name, value)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _render(nodes: Sequence[Node], prefixes: dict[str, str], depth: int, out: list[str]) -> None:
-    indent = "\t" * depth
-    for ns, name, value in nodes:
-        if value is None:
-            continue
-        tag = f"{prefixes[ns]}:{name}"
-        if isinstance(value, list):
-            out.append(f"{indent}<{tag}>\n")
-            _render(value, prefixes, depth + 1, out)
-            out.append(f"{indent}</{tag}>\n")
-        else:
-            out.append(f"{indent}<{tag}>{_escape(str(value))}</{tag}>\n")
-
-
-def _header(
-    standard: Standard,
-    number: str,
-    afzender: str,
-    ontvanger: str,
-    identificatie: str,
-    dagtekening: date,
-) -> list[Node]:
-    basisschema_versie, bericht_versie = standard.xsd_versie
-    return [
-        _m("BerichtCode", standard.bericht_codes[number]),
-        _m("BerichtVersie", "3"),
-        _m("BerichtSubversie", "2"),
-        _m("Afzender", afzender),
-        _m("Ontvanger", ontvanger),
-        _m(
-            "BerichtIdentificatie",
-            [_b("Identificatie", identificatie), _b("Dagtekening", dagtekening.isoformat())],
-        ),
-        _m(
-            "XsdVersie",
-            [
-                _b("BasisschemaXsdVersie", basisschema_versie),
-                _b("BerichtXsdVersie", bericht_versie),
-            ],
-        ),
-    ]
-
-
-def _client_identity(client: Client, *, full_name: bool) -> list[Node]:
-    """Bsn to Naam: 301 uses CDT_VolledigeNaam, 305/307 CDT_VerkorteNaam."""
-    naam = [
-        _b("Geslachtsnaam", [_b("Achternaam", f"Demo{client.number}")]),
-        _b("Voornamen", "Test"),
-        _b("Voorletters", "T"),
-    ]
-    if full_name:
-        naam.append(_b("NaamGebruik", "1"))
-    return [
-        _m("Bsn", client.bsn),
-        _m("Geboortedatum", [_b("Datum", client.geboortedatum.isoformat())]),
-        _m("Geslacht", client.geslacht),
-        _m("Naam", naam),
-    ]
-
-
-def _contact(client: Client) -> Node:
-    return _m(
-        "Contact",
-        [
-            _m("Soort", "01"),  # BRP-adres
-            _m(
-                "Adres",
-                [
-                    _b("Huis", [_b("Huisnummer", client.huisnummer)]),
-                    _b("Postcode", client.postcode),
-                    _b("Straatnaam", client.area.straatnaam),
-                    _b("Plaatsnaam", PLAATSNAAM),
-                    _b("LandCode", "NL"),
-                ],
-            ),
-            # The 0000 area code does not exist, so the number cannot reach anyone.
-            _m(
-                "Telefoon",
-                [
-                    _b(
-                        "Telefoon01",
-                        [
-                            _b("Telefoonnummer", f"0000{client.number:06d}"),
-                            _b("Landnummer", "0031"),
-                        ],
-                    )
-                ],
-            ),
-            _m("Emailadres", f"test{client.number:03d}@example.invalid"),
-        ],
-    )
-
-
-def _product(product: Product) -> Node:
-    return _m("Product", [_b("Categorie", product.categorie), _b("Code", product.code)])
-
-
-def _toewijzing_301(client: Client, lines: Sequence[tuple[Line, Version]]) -> list[Node]:
-    return [
-        *_client_identity(client, full_name=True),
-        _m("Contactgegevens", [_contact(client)]),
-        _m(
-            "ToegewezenProducten",
-            [
-                _m(
-                    "ToegewezenProduct",
-                    [
-                        _m("ToewijzingNummer", line.nummer),
-                        _product(line.product),
-                        _m("Toewijzingsdatum", version.toewijzingsdatum.isoformat()),
-                        _m("Toewijzingstijd", version.toewijzingstijd),
-                        _m("Ingangsdatum", line.ingangsdatum.isoformat()),
-                        _m("Einddatum", version.einddatum and version.einddatum.isoformat()),
-                        _m("RedenWijziging", version.reden_wijziging),
-                        _m(
-                            "Omvang",
-                            [
-                                _b("Volume", line.volume),
-                                _b("Eenheid", line.product.eenheid),
-                                _b("Frequentie", line.product.frequentie),
-                            ],
-                        ),
-                    ],
-                )
-                for line, version in lines
-            ],
-        ),
-    ]
-
-
-def _delivered_product(line: Line, *, stop: bool) -> list[Node]:
-    """StartProduct (305) or StopProduct (307): the stop adds RedenBeeindiging and Einddatum."""
-    nodes = [
-        _m("ToewijzingNummer", line.nummer),
-        _product(line.product),
-        _m("ToewijzingIngangsdatum", line.ingangsdatum.isoformat()),
-        _m("Begindatum", line.begindatum.isoformat()),
-    ]
-    if stop:
-        assert line.reported_end is not None
-        nodes += [
-            _m("RedenBeeindiging", line.reden),
-            _m("Einddatum", line.reported_end.isoformat()),
-        ]
-    nodes.append(_m("StatusAanlevering", "1"))  # eerste aanlevering
-    return nodes
-
-
-def _start_305(client: Client, lines: Sequence[Line]) -> list[Node]:
-    return [
-        *_client_identity(client, full_name=False),
-        _m(
-            "StartProducten", [_m("StartProduct", _delivered_product(x, stop=False)) for x in lines]
-        ),
-    ]
-
-
-def _stop_307(client: Client, lines: Sequence[Line]) -> list[Node]:
-    return [
-        *_client_identity(client, full_name=False),
-        _m("StopProducten", [_m("StopProduct", _delivered_product(x, stop=True)) for x in lines]),
-    ]
-
-
-class Inbox:
-    """Writes one message per file and keeps the counts; holds no message after writing it."""
-
-    def __init__(self, path: Path, gemeente_code: str) -> None:
-        self.path = path
-        self.gemeente_code = gemeente_code
-        self.messages_by_type = {s.message_type(n): 0 for s in STANDARDS for n in MESSAGE_NUMBERS}
-        # Identificatie is the Dagtekening plus a daily sequence: unique per sender and
-        # BerichtCode, at most 12 characters, and rising with time as real senders' numbers do.
-        self._sequence: dict[tuple[str, str, date], int] = {}
-
-    @property
-    def files(self) -> int:
-        return sum(self.messages_by_type.values())
-
-    def write(
+    def __init__(
         self,
-        standard: Standard,
-        number: str,
-        agb: str,
-        dagtekening: date,
-        client_nodes: list[Node],
-    ) -> str:
-        """Write one message; returns its Identificatie."""
-        if _FROM_GEMEENTE[number]:
-            afzender, ontvanger = self.gemeente_code, agb
-        else:
-            afzender, ontvanger = agb, self.gemeente_code
-        code = standard.bericht_codes[number]
-        key = (afzender, code, dagtekening)
-        sequence = self._sequence.get(key, 0) + 1
-        if sequence > 9999:
-            raise ValueError(f"more than 9999 messages {code} from {afzender} on {dagtekening}")
-        self._sequence[key] = sequence
-        identificatie = f"{dagtekening:%Y%m%d}{sequence:04d}"
+        rng: random.Random,
+        gemeente: Gemeente,
+        period: Period,
+        inbox: Inbox,
+        truth: GroundTruth,
+        rates: dict[str, float],
+    ) -> None:
+        self.rng = rng
+        self.gemeente = gemeente
+        self.period = period
+        self.inbox = inbox
+        self.truth = truth
+        self.rates = rates
+        self.bsns = list(valid_test_bsns())
+        rng.shuffle(self.bsns)
+        self.persons = 0
+        self.clients = {d.name: 0 for d in DOMAINS}
+        self.without_toewijzing = {d.name: 0 for d in DOMAINS}
+        self.product_lines = 0
+        self.prestaties = 0
+        self.next_nummer = {s.key: FIRST_TOEWIJZING_NUMMER for s in STANDARDS}
+        self.next_unissued = {s.key: FIRST_UNISSUED_NUMMER for s in STANDARDS}
+        self.last_referentie: dict[str, str] = {}  # per aanbieder: its latest 315 reference
+        self.tally: dict[tuple[str, str, str], int] = {}
+        self.spend: dict[tuple[int, str, str], int] = {}
+        self.years = range(period.first_day.year, period.horizon.year + 1)
 
-        element_prefix = f"{standard.element_prefix}{number}"
-        prefixes = {"m": element_prefix, "b": standard.key}
-        out = [
-            '<?xml version="1.0" encoding="UTF-8"?>\n',
-            f'<{element_prefix}:Bericht xmlns:{standard.key}="{standard.namespace("basisschema")}"'
-            f' xmlns:{element_prefix}="{standard.namespace(element_prefix)}">\n',
-        ]
-        header = _header(standard, number, afzender, ontvanger, identificatie, dagtekening)
-        _render([_m("Header", header), _m("Client", client_nodes)], prefixes, 1, out)
-        out.append(f"</{element_prefix}:Bericht>\n")
-        name = f"{afzender}_{code}_{identificatie}.xml"
-        with open(os.path.join(self.path, name), "wb") as f:
-            f.write("".join(out).encode("utf-8"))
-        self.messages_by_type[standard.message_type(number)] += 1
-        return identificatie
+    # --- the run -----------------------------------------------------------------------------
 
+    def run(self) -> None:
+        self.inbox.start_gemeente(self.gemeente.index, self.gemeente.code)
+        for domain in DOMAINS:
+            self._domain(domain)
 
-# --- putting it together ------------------------------------------------------------------------
+    def _domain(self, domain: Domain) -> None:
+        aanbieders = self.gemeente.aanbieders[domain.name]
+        buurten = self.gemeente.buurt_weights(domain)
+        population = self.gemeente.population(domain.age_bands)
+        active: list[tuple[Client, Line]] = []
+        month = self.period.lead_in_start.replace(day=1)
+        for arrival in _arrivals(self.rng, domain, population, self.period):
+            # Care starts on or after arrival, so every month before it is complete.
+            while month_end(month) < arrival:
+                active = self._declare(domain, month, active)
+                month = add_months(month, 1)
+            client = simulate_client(
+                self.rng, domain, aanbieders, buurten, arrival, self.period, self.rates
+            )
+            if not in_scope(client, self.period):
+                continue
+            self._write_client(client)
+            active += [
+                (client, line)
+                for line in client.lines
+                if line.delivers and line.begindatum <= self.period.horizon
+            ]
+        while month <= self.period.horizon:
+            active = self._declare(domain, month, active)
+            month = add_months(month, 1)
 
+    # --- identities ----------------------------------------------------------------------------
 
-def _test_bsns() -> list[str]:
-    """Every test BSN that passes the elf-proef, in ascending order."""
-    bsns = []
-    for prefix in range(TEST_BSN_FIRST // 10, TEST_BSN_LAST // 10 + 1):
-        digits = str(prefix)
-        total = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True))
-        # 9*d1 + ... + 2*d8 - d9 must be a multiple of 11, so d9 is that sum mod 11.
-        check = total % 11
-        if check < 10:
-            bsns.append(f"{digits}{check}")
-    return bsns
-
-
-@dataclass
-class _Run:
-    inbox: Inbox
-    gemeente_code: str
-    bsns: list[str]
-    clients: dict[str, int] = field(default_factory=lambda: {d.name: 0 for d in DOMAINS})
-    product_lines: int = 0
-    defects: list[dict[str, Any]] = field(default_factory=list)
-    next_nummer: dict[str, int] = field(
-        default_factory=lambda: {s.key: FIRST_TOEWIJZING_NUMMER for s in STANDARDS}
-    )
-
-    def _issue_identity(self, client: Client) -> None:
-        written = sum(self.clients.values())
-        if written >= len(self.bsns):
+    def _person(self, client: Client) -> Person:
+        """The next unused test BSN and a unique fake name for ``client``'s details."""
+        if not self.bsns:
             raise ValueError(
-                f"the test-BSN range holds {len(self.bsns)} numbers; "
-                "lower inwoners to need fewer clients"
+                f"gemeente {self.gemeente.code} needs more than the {len(valid_test_bsns())} "
+                "test BSNs: give it fewer inwoners (or spread them over more gemeenten)"
             )
-        client.bsn = self.bsns[written]
-        client.number = written + 1
+        self.persons += 1
+        return Person(
+            bsn=self.bsns.pop(),
+            number=self.persons,
+            geboortedatum=client.geboortedatum,
+            geslacht=client.geslacht,
+            postcode=client.postcode,
+            huisnummer=client.huisnummer,
+            straatnaam=client.buurt.straatnaam,
+            plaatsnaam=self.gemeente.naam,
+        )
+
+    def _keys(self, client: Client) -> dict[str, Any]:
+        return {
+            "standard": client.domain.standard.key,
+            "gemeente_code": self.gemeente.code,
+            "aanbieder_agb": client.aanbieder.agb,
+        }
+
+    # --- sending -------------------------------------------------------------------------------
+
+    def _send(
+        self, client: Client, number: str, dagtekening: date, body: str, clean: bool = True
+    ) -> Sent:
+        gemeente, agb = self.gemeente.code, client.aanbieder.agb
+        from_gemeente = FROM_GEMEENTE[number]
+        return self.inbox.send(
+            client.domain.standard,
+            number,
+            gemeente if from_gemeente else agb,
+            agb if from_gemeente else gemeente,
+            dagtekening,
+            body,
+            aanbieder_agb=agb,
+            # The gemeente's own system is taken to be careful; aanbieders differ.
+            defect_factor=1.0 if from_gemeente else client.aanbieder.defect_factor,
+            clean=clean,
+        )
+
+    def _retour(self, number: str, heen: Sent, body: str = "") -> None:
+        """The retour within three working days (OP090), unless that is past the horizon."""
+        dagtekening = working_days_after(heen.dagtekening, self.rng.randint(0, 3))
+        if dagtekening <= self.period.horizon:
+            self.inbox.retour(number, heen, dagtekening, body)
+
+    def _prefixes(self, client: Client, number: str) -> tuple[str, str]:
+        standard = client.domain.standard
+        return f"{standard.element_prefix}{number}", standard.key
+
+    # --- one client's messages -------------------------------------------------------------------
+
+    def _write_client(self, client: Client) -> None:
+        person = self._person(client)
+        client.bsn, client.number = person.bsn, person.number
+        standard = client.domain.standard
+        for line in client.lines:
+            line.nummer = self.next_nummer[standard.key]
+            self.next_nummer[standard.key] += 1
+        if client.vot is not None:
+            self._write_vot(client, person, client.vot)
+        if not client.lines:
+            self.without_toewijzing[client.domain.name] += 1
+            return
         self.clients[client.domain.name] += 1
-        for line in client.lines:
-            line.nummer = self.next_nummer[client.domain.standard.key]
-            self.next_nummer[client.domain.standard.key] += 1
         self.product_lines += len(client.lines)
+        # The 301 that grants a 317 carries its reference, so references come first.
+        for i, vow in enumerate(client.vows):
+            vow.referentie = f"{self.gemeente.code}-{client.number:06d}-W{i + 1}"
+        self._write_toewijzingen(client, person)
+        for vow in client.vows:
+            self._write_vow(client, vow)
+        self._write_starts(client, person)
+        self._write_stops(client, person)
+        self._plant_unissued(client)
+        for code, verblijf in care_periods(client, self.years):
+            self._count((client.domain.name, code, client.buurt.code))
+            if verblijf and client.domain.name == "jeugd":
+                self._count(("jeugd_verblijf", code, client.buurt.code))
 
-    def write_client(self, client: Client) -> None:
-        self._issue_identity(client)
-        for number, dagtekening, nodes in _client_messages(client):
-            identificatie = self.inbox.write(
-                client.domain.standard, number, client.aanbieder.agb, dagtekening, nodes
+    def _count(self, key: tuple[str, str, str]) -> None:
+        self.tally[key] = self.tally.get(key, 0) + 1
+
+    def _write_vot(self, client: Client, person: Person, vot: Verzoek) -> None:
+        m, b = self._prefixes(client, "315")
+        agb = client.aanbieder.agb
+        vot.referentie = f"{self.gemeente.code}-{client.number:06d}"
+        # Granted products carry the reference of the AangevraagdProduct they answer.
+        for i, line in enumerate(client.lines):
+            line.referentie = f"{vot.referentie}-{i + 1}"
+        verwijzer = client.domain.verwijzers.draw(self.rng)
+        # Huisartsen and medisch specialisten are named by AGB code, others by name.
+        by_code = verwijzer in ("02", "05")
+        products = [
+            AangevraagdProduct(
+                referentie=f"{vot.referentie}-{i + 1}",
+                categorie=product.categorie,
+                code=product.code,
+                ingangsdatum=start,
+                einddatum=einddatum,
+                volume=volume,
+                eenheid=product.eenheid,
+                frequentie=product.frequentie,
+                verwijzer_type=verwijzer,
+                verwijzer_naam=None if by_code else f"Verwijzer {verwijzer} {self.gemeente.naam}",
+                verwijzer_agb=f"{int(verwijzer):02d}999{client.number % 1000:03d}"
+                if by_code
+                else None,
             )
-            if number == "307":
-                self._record_defects(client, dagtekening, identificatie)
+            for i, (product, start, einddatum, volume) in enumerate(client.requested)
+        ]
+        previous = self.last_referentie.get(agb)
+        if vot.rejected_first is not None and previous is not None:
+            # The aanbieder re-used its previous reference; the gemeente rejects it (9347).
+            reused = [products[0]._replace(referentie=previous), *products[1:]]
+            first = self._send(
+                client, "315", vot.rejected_first, verzoek_om_toewijzing(m, b, person, reused)
+            )
+            codes = ["9347"] + ["0200"] * (len(products) - 1)
+            m316, _ = self._prefixes(client, "316")
+            self._retour("316", first, verzoek_om_toewijzing(m316, b, person, reused, codes))
+            self.truth.complication(
+                {
+                    "type": "verzoek_rejected_and_resent",
+                    **self._keys(client),
+                    "message_type": "315",
+                    "rejected_identificatie": first.identificatie,
+                    "referentie_aanbieder": vot.referentie,
+                }
+            )
+        self.last_referentie[agb] = products[0].referentie
+        if vot.sent > self.period.horizon:
+            return  # the second attempt has not been sent yet
+        sent = self._send(client, "315", vot.sent, verzoek_om_toewijzing(m, b, person, products))
+        self._retour("316", sent)
+        if vot.answered is not None and vot.answered <= self.period.horizon:
+            for product in products:
+                self._write_antwoord(client, vot, product.referentie)
 
-    def _record_defects(self, client: Client, sent: date, identificatie: str) -> None:
-        for line in client.lines:
-            if line.stop_sent == sent and line.planted_stop_before_start:
-                assert line.reported_end is not None
-                self.defects.append(
+    def _write_antwoord(self, client: Client, verzoek: Verzoek, referentie: str) -> None:
+        m, _ = self._prefixes(client, "319")
+        woonplaats = None
+        if client.domain.name == "jeugd" and verzoek.reden_afwijzing == "8":
+            # The gemeente names the gemeente responsible under the woonplaatsbeginsel.
+            woonplaats = "9999" if self.gemeente.code != "9999" else "9998"
+        verzoek_antwoord = "1" if verzoek.outcome == "afgewezen" else "2"
+        assert verzoek.answered is not None
+        sent = self._send(
+            client,
+            "319",
+            verzoek.answered,
+            antwoord(m, referentie, verzoek_antwoord, verzoek.reden_afwijzing, woonplaats),
+        )
+        self._retour("320", sent)
+
+    def _write_toewijzingen(self, client: Client, person: Person) -> None:
+        m, b = self._prefixes(client, "301")
+        lines = client.lines
+        self._send_301(client, person, client.sent_301, [(x, x.versions[0]) for x in lines], m, b)
+        # A newer 301 repeats every line still valid on its date, each as last stated (OP087).
+        changes = sorted(
+            ((version, line) for line in lines for version in line.versions[1:]),
+            key=lambda pair: pair[0].moment,
+        )
+        for version, changed in changes:
+            current = []
+            for line in lines:
+                state = version if line is changed else line.version_at(version.moment)
+                if (
+                    line is changed
+                    or state.einddatum is None
+                    or state.einddatum >= version.toewijzingsdatum
+                ):
+                    current.append((line, state))
+            self._send_301(client, person, version.toewijzingsdatum, current, m, b)
+        for line in lines:
+            if len(line.versions) > 1:
+                self.truth.complication(
                     {
-                        "type": "stop_before_start",
-                        "standard": client.domain.standard.key,
-                        "gemeente_code": self.gemeente_code,
-                        "aanbieder_agb": client.aanbieder.agb,
+                        "type": "toewijzing_changed",
+                        **self._keys(client),
+                        "toewijzing_nummer": line.nummer,
+                        "reden_wijziging": [v.reden_wijziging for v in line.versions[1:]],
+                    }
+                )
+            if line.defect == "toewijzing_without_305" and line.begindatum <= self.period.horizon:
+                self.truth.defect(
+                    {
+                        "type": "toewijzing_without_305",
+                        **self._keys(client),
                         "toewijzing_nummer": line.nummer,
                         "product_code": line.product.code,
-                        "begindatum": line.begindatum.isoformat(),
-                        "einddatum": line.reported_end.isoformat(),
-                        "bericht_identificatie": identificatie,
+                        "ingangsdatum": line.ingangsdatum.isoformat(),
                     }
                 )
 
+    def _send_301(
+        self,
+        client: Client,
+        person: Person,
+        dagtekening: date,
+        entries: list[tuple[Line, Version]],
+        m: str,
+        b: str,
+    ) -> None:
+        products = [
+            ToegewezenProduct(
+                nummer=line.nummer,
+                referentie=version.verzoek.referentie if version.verzoek else line.referentie,
+                categorie=line.product.categorie,
+                code=line.product.code,
+                toewijzingsdatum=version.toewijzingsdatum,
+                toewijzingstijd=version.toewijzingstijd,
+                ingangsdatum=line.ingangsdatum,
+                einddatum=version.einddatum,
+                reden_wijziging=version.reden_wijziging,
+                volume=line.volume,
+                eenheid=line.product.eenheid,
+                frequentie=line.product.frequentie,
+            )
+            for line, version in entries
+        ]
+        sent = self._send(client, "301", dagtekening, toewijzing(m, b, person, products))
+        self._retour("302", sent)
 
-def _client_messages(client: Client) -> Iterator[tuple[str, date, list[Node]]]:
-    """(message number, Dagtekening, Client nodes) of every message about this client."""
-    lines = client.lines
-    yield "301", client.sent_301, _toewijzing_301(client, [(x, x.versions[0]) for x in lines])
+    def _write_vow(self, client: Client, vow: Verzoek) -> None:
+        assert vow.line is not None and vow.einddatum is not None
+        m, b = self._prefixes(client, "317")
+        line = vow.line
+        others = [
+            x.nummer
+            for x in client.lines
+            if x is not line
+            and not x.withdrawn
+            and (x.version_at((vow.sent, "23:59:59")).einddatum or date.max) >= vow.sent
+        ]
+        if (vow.rejected_first or vow.sent) > self.period.horizon:
+            return  # asked for after the horizon, if at all
+        change = [
+            TeWijzigenProduct(
+                line.nummer,
+                line.ingangsdatum,
+                vow.einddatum,
+                line.volume,
+                line.product.eenheid,
+                line.product.frequentie,
+            )
+        ]
+        if vow.rejected_first is not None and others:
+            # The first attempt left out the client's other toewijzingen: rejected with 9349.
+            incomplete = verzoek_om_wijziging(
+                m, b, client.bsn, vow.referentie + "A", vow.reden_verzoek, [], change
+            )
+            first = self._send(client, "317", vow.rejected_first, incomplete)
+            m318, _ = self._prefixes(client, "318")
+            self._retour(
+                "318",
+                first,
+                verzoek_om_wijziging(
+                    m318, b, client.bsn, vow.referentie + "A", vow.reden_verzoek, [], change, "9349"
+                ),
+            )
+            self.truth.complication(
+                {
+                    "type": "verzoek_rejected_and_resent",
+                    **self._keys(client),
+                    "message_type": "317",
+                    "rejected_identificatie": first.identificatie,
+                    "referentie_aanbieder": vow.referentie,
+                }
+            )
+        if vow.sent > self.period.horizon:
+            return
+        body = verzoek_om_wijziging(
+            m, b, client.bsn, vow.referentie, vow.reden_verzoek, others, change
+        )
+        self._retour("318", self._send(client, "317", vow.sent, body))
+        if vow.answered is not None and vow.answered <= self.period.horizon:
+            self._write_antwoord(client, vow, vow.referentie)
 
-    # A newer 301 repeats every line still valid on its date, each as last stated (OP087).
-    changes = sorted(
-        ((version, line) for line in lines for version in line.versions[1:]),
-        key=lambda pair: pair[0].moment,
+    def _unknown_code(self, line: Line) -> str:
+        """A code in the product's category that the regional product list does not have."""
+        return f"{line.product.categorie}X{line.nummer % 100:02d}"
+
+    def _code_sent(self, line: Line) -> str:
+        if line.defect == "unknown_product_code":
+            return self._unknown_code(line)
+        return line.product.code
+
+    def _record_unknown_code(self, client: Client, line: Line) -> None:
+        if line.defect == "unknown_product_code" and not line.defect_done:
+            line.defect_done = True
+            self.truth.defect(
+                {
+                    "type": "unknown_product_code",
+                    **self._keys(client),
+                    "toewijzing_nummer": line.nummer,
+                    "product_code": self._unknown_code(line),
+                }
+            )
+
+    def _send_deliveries(
+        self,
+        client: Client,
+        person: Person,
+        number: str,
+        dagtekening: date,
+        classes: list[tuple[Delivery, str | None]],
+    ) -> Sent:
+        """A 305/307 and its retour; ``classes`` carry their planted defect or None. The
+        gemeente's retour rejects the classes whose defect it can see (9019, S329)."""
+        m, b = self._prefixes(client, number)
+        clean = all(defect is None for _, defect in classes)
+        if clean and self.rng.random() < self.rates["invalid_bsn"] * client.aanbieder.defect_factor:
+            # A typing error in the BSN: the gemeente cannot link it to its client.
+            person = replace(person, bsn=invalid_bsn(person.bsn))
+            classes = [(d, "invalid_bsn") for d, _ in classes]
+        stop = number == "307"
+        body = deliveries(m, b, person, stop, [(d, None) for d, _ in classes])
+        sent = self._send(client, number, dagtekening, body, clean=clean)
+        if classes[0][1] == "invalid_bsn":
+            self.truth.defect(
+                {
+                    "type": "invalid_bsn",
+                    **self._keys(client),
+                    "message_type": number,
+                    "bericht_identificatie": sent.identificatie,
+                    "bsn": person.bsn,
+                }
+            )
+        retour = str(int(number) + 1)
+        codes = [_REJECT_START_STOP.get(defect or "", "0200") for _, defect in classes]
+        if any(code != "0200" for code in codes):
+            m_retour, _ = self._prefixes(client, retour)
+            rejected = [(d, code) for (d, _), code in zip(classes, codes, strict=True)]
+            self._retour(retour, sent, deliveries(m_retour, b, person, stop, rejected))
+        else:
+            self._retour(retour, sent)
+        return sent
+
+    def _delivery(
+        self, line: Line, begindatum: date, status: str = "1", stop: bool = False
+    ) -> Delivery:
+        return Delivery(
+            nummer=line.nummer,
+            categorie=line.product.categorie,
+            code=self._code_sent(line),
+            ingangsdatum=line.ingangsdatum,
+            begindatum=begindatum,
+            status=status,
+            reden=line.reden if stop else None,
+            einddatum=line.reported_end if stop else None,
+        )
+
+    def _defect_of(self, line: Line, shown_in: tuple[str, ...] = ()) -> str | None:
+        """The line's defect if it shows in a prestatie (unknown code) or in ``shown_in``."""
+        if line.defect == "unknown_product_code" or line.defect in shown_in:
+            return line.defect
+        return None
+
+    def _write_starts(self, client: Client, person: Person) -> None:
+        groups: dict[tuple[date, int], list[Line]] = {}
+        for i, line in enumerate(client.lines):
+            if line.start_sent is None:
+                continue
+            solo = line.defect == "late_305" or line.wrong_begindatum is not None
+            groups.setdefault((line.start_sent, i if solo else -1), []).append(line)
+        for (sent_on, _), lines in sorted(groups.items(), key=lambda item: item[0]):
+            line = lines[0]
+            if line.wrong_begindatum is not None:
+                assert line.wrong_start_sent is not None
+                wrong = self._delivery(line, line.wrong_begindatum)
+                self._send_deliveries(client, person, "305", line.wrong_start_sent, [(wrong, None)])
+                classes = [
+                    (wrong._replace(status="3"), None),
+                    (self._delivery(line, line.begindatum), None),
+                ]
+                sent = self._send_deliveries(client, person, "305", sent_on, classes)
+                self.truth.complication(
+                    {
+                        "type": "start_deleted_and_resent",
+                        **self._keys(client),
+                        "toewijzing_nummer": line.nummer,
+                        "deleted_begindatum": line.wrong_begindatum.isoformat(),
+                        "begindatum": line.begindatum.isoformat(),
+                        "bericht_identificatie": sent.identificatie,
+                    }
+                )
+                continue
+            classes = [
+                (self._delivery(x, x.begindatum), self._defect_of(x, ("late_305",))) for x in lines
+            ]
+            sent = self._send_deliveries(client, person, "305", sent_on, classes)
+            for x in lines:
+                self._record_unknown_code(client, x)
+                if x.defect == "late_305":
+                    self.truth.defect(
+                        {
+                            "type": "late_305",
+                            **self._keys(client),
+                            "toewijzing_nummer": x.nummer,
+                            "product_code": x.product.code,
+                            "begindatum": x.begindatum.isoformat(),
+                            "bericht_identificatie": sent.identificatie,
+                            "dagtekening": sent.dagtekening.isoformat(),
+                        }
+                    )
+
+    def _write_stops(self, client: Client, person: Person) -> None:
+        # A day's stops of one client travel together; the send dates were drawn so.
+        for sent_on in sorted({x.stop_sent for x in client.lines if x.stop_sent is not None}):
+            lines = [x for x in client.lines if x.stop_sent == sent_on]
+            classes = [
+                (
+                    self._delivery(x, x.begindatum, stop=True),
+                    self._defect_of(x, ("stop_before_start",)),
+                )
+                for x in lines
+            ]
+            sent = self._send_deliveries(client, person, "307", sent_on, classes)
+            for x in lines:
+                self._record_unknown_code(client, x)
+                if x.defect == "stop_before_start":
+                    assert x.reported_end is not None
+                    self.truth.defect(
+                        {
+                            "type": "stop_before_start",
+                            **self._keys(client),
+                            "toewijzing_nummer": x.nummer,
+                            "product_code": x.product.code,
+                            "begindatum": x.begindatum.isoformat(),
+                            "einddatum": x.reported_end.isoformat(),
+                            "bericht_identificatie": sent.identificatie,
+                        }
+                    )
+
+    def _plant_unissued(self, client: Client) -> None:
+        """A 305 (and sometimes its 307) for a toewijzing the gemeente never issued: the
+        aanbieder's registration mixed up a client of another gemeente."""
+        started = [x for x in client.lines if x.start_sent is not None and x.defect is None]
+        rate = self.rates["no_matching_toewijzing"] * client.aanbieder.defect_factor
+        if not started or self.rng.random() >= rate:
+            return
+        line = started[0]
+        standard = client.domain.standard
+        # Someone else: a sibling at the same address, say.
+        person = replace(
+            self._person(client),
+            geboortedatum=client.geboortedatum - timedelta(days=self.rng.randint(30, 900)),
+            geslacht=self.rng.choice("12"),
+        )
+        self.without_toewijzing[client.domain.name] += 1
+        phantom = Line(line.product, line.ingangsdatum, line.volume, [])
+        phantom.nummer = self.next_unissued[standard.key]
+        self.next_unissued[standard.key] += 1
+        phantom.begindatum = line.begindatum
+        assert line.start_sent is not None
+        messages = [("305", line.start_sent, self._delivery(phantom, phantom.begindatum))]
+        end = phantom.begindatum + timedelta(days=self.rng.randint(30, 200))
+        stop_sent = working_days_after(end, self.rng.randint(0, 5))
+        if self.rng.random() < 0.5 and stop_sent <= self.period.horizon:
+            phantom.reden, phantom.reported_end = client.domain.reden_plan, end
+            messages.append(
+                ("307", stop_sent, self._delivery(phantom, phantom.begindatum, stop=True))
+            )
+        for number, sent_on, delivery in messages:
+            sent = self._send_deliveries(
+                client, person, number, sent_on, [(delivery, "no_matching_toewijzing")]
+            )
+            self.truth.defect(
+                {
+                    "type": "no_matching_toewijzing",
+                    **self._keys(client),
+                    "toewijzing_nummer": phantom.nummer,
+                    "message_type": number,
+                    "bericht_identificatie": sent.identificatie,
+                }
+            )
+
+    # --- declaraties -----------------------------------------------------------------------------
+
+    def _declare(
+        self, domain: Domain, first: date, active: list[tuple[Client, Line]]
+    ) -> list[tuple[Client, Line]]:
+        """Every aanbieder's 323 for the month starting ``first`` (and the gemeente's 325);
+        returns the lines still in care after it."""
+        last = month_end(first)
+        in_years = first >= self.period.first_day
+        sends: dict[str, date | None] = {}
+        by_aanbieder: dict[str, dict[int, tuple[Client, list[_Prestatie]]]] = {}
+        still: list[tuple[Client, Line]] = []
+        for client, line in active:
+            agb = client.aanbieder.agb
+            if agb not in sends:
+                day = working_days_after(last, client.aanbieder.declaration_days)
+                sends[agb] = day if in_years and day <= self.period.horizon else None
+            written = sends[agb] is not None
+            delivered = delivered_in_month(
+                self.rng, line, first, last, self.period.horizon, plant=written
+            )
+            if line.end is None or line.end > last:
+                still.append((client, line))
+            if delivered is None:
+                continue
+            tarief = client.aanbieder.tarief(line.product, first.year)
+            prestatie = Prestatie(
+                referentie=f"{self.gemeente.code}{line.nummer}{first:%Y%m}",
+                nummer=line.nummer,
+                categorie=line.product.categorie,
+                code=self._code_sent(line),
+                begindatum=delivered.begindatum,
+                einddatum=delivered.einddatum,
+                volume=delivered.volume,
+                eenheid=line.product.eenheid,
+                tarief=tarief,
+                bedrag=delivered.volume * tarief,
+            )
+            defect = delivered.defect or self._defect_of(line)
+            if in_years and defect is None:
+                key = (first.year, domain.name, line.product.categorie)
+                self.spend[key] = self.spend.get(key, 0) + prestatie.bedrag
+            if written:
+                clients = by_aanbieder.setdefault(agb, {})
+                clients.setdefault(client.number, (client, []))[1].append(
+                    _Prestatie(line, prestatie, defect)
+                )
+        for agb, clients in by_aanbieder.items():
+            dagtekening = sends[agb]
+            assert dagtekening is not None
+            batch = list(clients.values())
+            for part in range(0, len(batch), CLIENTS_PER_DECLARATIE):
+                nummer = f"{self.gemeente.code}{first:%Y%m}{part // CLIENTS_PER_DECLARATIE:02d}"
+                self._write_declaratie(
+                    nummer,
+                    first,
+                    last,
+                    dagtekening,
+                    batch[part : part + CLIENTS_PER_DECLARATIE],
+                )
+        return still
+
+    def _write_declaratie(
+        self,
+        nummer: str,
+        first: date,
+        last: date,
+        dagtekening: date,
+        batch: list[tuple[Client, list[_Prestatie]]],
+    ) -> None:
+        any_client = batch[0][0]
+        m, b = self._prefixes(any_client, "323")
+        factor = any_client.aanbieder.defect_factor
+        blocks = [(client.bsn, prestaties) for client, prestaties in batch]
+        # Per message, as for a 305: one client's BSN mistyped, on a block that is otherwise clean.
+        if self.rng.random() < self.rates["invalid_bsn"] * factor:
+            clean_blocks = [
+                i for i, (_, ps) in enumerate(blocks) if all(p.defect is None for p in ps)
+            ]
+            if clean_blocks:
+                i = self.rng.choice(clean_blocks)
+                bsn, prestaties = blocks[i]
+                blocks[i] = (
+                    invalid_bsn(bsn),
+                    [_Prestatie(p.line, p.prestatie, "invalid_bsn") for p in prestaties],
+                )
+        clean = all(p.defect is None for _, ps in blocks for p in ps)
+        body = declaratie(
+            m,
+            b,
+            nummer,
+            first,
+            last,
+            dagtekening,
+            [(bsn, [p.prestatie for p in ps]) for bsn, ps in blocks],
+        )
+        sent = self._send(any_client, "323", dagtekening, body, clean=clean)
+        self.prestaties += sum(len(ps) for _, ps in blocks)
+        rejected = []
+        for (bsn, prestaties), (client, _) in zip(blocks, batch, strict=True):
+            refused = [(p.prestatie, _REJECT_PRESTATIE[p.defect]) for p in prestaties if p.defect]
+            if refused:
+                rejected.append((bsn, refused))
+            if bsn != client.bsn:
+                self.truth.defect(
+                    {
+                        "type": "invalid_bsn",
+                        **self._keys(client),
+                        "message_type": "323",
+                        "bericht_identificatie": sent.identificatie,
+                        "declaratie_nummer": nummer,
+                        "bsn": bsn,
+                    }
+                )
+            for p in prestaties:
+                self._record_prestatie(client, p, sent, nummer)
+        antwoord_day = working_days_after(dagtekening, self.rng.randint(3, 10))
+        if antwoord_day <= self.period.horizon:
+            ingediend = sum(p.prestatie.bedrag for _, ps in blocks for p in ps)
+            m325, _ = self._prefixes(any_client, "325")
+            self.inbox.answer(
+                sent, antwoord_day, declaratie_antwoord(m325, b, nummer, ingediend, rejected)
+            )
+
+    def _record_prestatie(self, client: Client, p: _Prestatie, sent: Sent, nummer: str) -> None:
+        if p.defect == "unknown_product_code":
+            self._record_unknown_code(client, p.line)
+        elif p.defect is not None and p.defect != "invalid_bsn":
+            self.truth.defect(
+                {
+                    "type": p.defect,
+                    **self._keys(client),
+                    "message_type": "323",
+                    "bericht_identificatie": sent.identificatie,
+                    "declaratie_nummer": nummer,
+                    "toewijzing_nummer": p.line.nummer,
+                    "product_code": p.prestatie.code,
+                    "referentie_nummer": p.prestatie.referentie,
+                    "begindatum": p.prestatie.begindatum.isoformat(),
+                    "einddatum": p.prestatie.einddatum.isoformat(),
+                    "geleverd_volume": p.prestatie.volume,
+                    "eenheid": p.prestatie.eenheid,
+                }
+            )
+
+
+def _postcodes(path: Path, gemeenten: list[Gemeente]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(("postcode", "buurt_code"))
+        writer.writerows((b.postcode, b.code) for g in gemeenten for b in g.buurten)
+
+
+def _rates(defect_rate: float, defect_rates: dict[str, float] | None) -> dict[str, float]:
+    rates = dict.fromkeys(DEFECT_TYPES, defect_rate)
+    unknown = sorted(set(defect_rates or {}) - set(DEFECT_TYPES))
+    if unknown:
+        raise ValueError(f"unknown defect types {unknown}; known: {', '.join(DEFECT_TYPES)}")
+    rates.update(defect_rates or {})
+    for kind, rate in rates.items():
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"defect rate for {kind} must lie in [0, 1], got {rate}")
+    return rates
+
+
+def write_demo(
+    out_dir: Path,
+    *,
+    seed: int = 42,
+    inwoners: int = 20_000,
+    gemeenten: int = 1,
+    gemeente_code: str = DEFAULT_GEMEENTE_CODE,
+    years: tuple[int, int] = (2024, 2025),
+    defect_rate: float = DEFAULT_DEFECT_RATE,
+    defect_rates: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """Write the demo to ``out_dir``; returns the ground truth without its long lists."""
+    if len(gemeente_code) != 4 or not gemeente_code.isdigit():
+        raise ValueError(f"gemeente_code must be 4 digits, got {gemeente_code!r}")
+    first_year, last_year = years
+    if first_year > last_year:
+        raise ValueError(f"years must be (first, last), got {years!r}")
+    if not 1 <= gemeenten <= MAX_GEMEENTEN:
+        raise ValueError(f"gemeenten must lie in 1..{MAX_GEMEENTEN}, got {gemeenten}")
+    rates = _rates(defect_rate, defect_rates)
+    rng = random.Random(seed)
+    period = Period(
+        lead_in_start=date(first_year - LEAD_IN_YEARS, 1, 1),
+        first_day=date(first_year, 1, 1),
+        horizon=date(last_year, 12, 31),
     )
-    for version, changed in changes:
-        current = []
-        for line in lines:
-            state = version if line is changed else line.version_at(version.moment)
-            if (
-                line is changed
-                or state.einddatum is None
-                or state.einddatum >= version.toewijzingsdatum
-            ):
-                current.append((line, state))
-        yield "301", version.toewijzingsdatum, _toewijzing_301(client, current)
+    year_range = range(first_year, last_year + 1)
+    cap = bsn_capacity(len(year_range))
+    if gemeenten == 1 and inwoners > cap:
+        raise ValueError(
+            f"one gemeente holds at most {cap} inwoners in {len(year_range)} years (its clients "
+            "must fit the test-BSN range): use --gemeenten to spread them"
+        )
+    world = build_gemeenten(rng, inwoners, gemeenten, gemeente_code, cap)
+    out_dir = Path(out_dir)
+    for part in ("inbox", "cbs", "budget"):
+        folder = out_dir / part
+        folder.mkdir(parents=True, exist_ok=True)
+        if any(folder.iterdir()):
+            # Left-over files of another seed would silently mix into the ground truth.
+            raise FileExistsError(f"{folder} is not empty")
+    truth = GroundTruth(out_dir)
+    inbox = Inbox(out_dir / "inbox", truth, rng)
+    inbox.malformed_rate = rates["malformed_xml"]
+    inbox.retransmission_rate = rates["retransmission"]
+    cbs = CbsExtracts(out_dir / "cbs", year_range)
+    summaries = []
+    totals: dict[str, Any] = {
+        "clients": {d.name: 0 for d in DOMAINS},
+        "persons_without_toewijzing": {d.name: 0 for d in DOMAINS},
+        "product_lines": 0,
+        "prestaties": 0,
+    }
+    try:
+        for gemeente in world:
+            run = _GemeenteRun(rng, gemeente, period, inbox, truth, rates)
+            run.run()
+            cbs.add_gemeente(gemeente, run.tally)
+            write_budget(rng, out_dir / "budget", gemeente, year_range, run.spend)
+            for name in totals["clients"]:
+                totals["clients"][name] += run.clients[name]
+                totals["persons_without_toewijzing"][name] += run.without_toewijzing[name]
+            totals["product_lines"] += run.product_lines
+            totals["prestaties"] += run.prestaties
+            summaries.append(_describe(gemeente))
+    finally:
+        cbs.close()
+    _postcodes(out_dir / "postcode_buurt.csv", world)
 
-    # A day's starts (or stops) of one client travel together; the send dates were drawn so.
-    for sent in sorted({x.start_sent for x in lines if x.start_sent is not None}):
-        yield "305", sent, _start_305(client, [x for x in lines if x.start_sent == sent])
-    for sent in sorted({x.stop_sent for x in lines if x.stop_sent is not None}):
-        yield "307", sent, _stop_307(client, [x for x in lines if x.stop_sent == sent])
+    meta = {
+        "seed": seed,
+        "inwoners": inwoners,
+        "years": [first_year, last_year],
+        "defect_rates": rates,
+        "bsn_scope": (
+            "A BSN identifies a client only within one gemeente: every gemeente draws its "
+            "clients from the same 9,091 test BSNs, so key clients on (gemeente_code, bsn)."
+        ),
+        "gemeenten": summaries,
+        "counts": {
+            "files": inbox.files,
+            "messages_by_type": inbox.messages_by_type,
+            **totals,
+            "defects": truth.defect_counts,
+            "complications": truth.complication_counts,
+        },
+    }
+    truth.finish(meta)
+    return meta
+
+
+def _describe(gemeente: Gemeente) -> dict[str, Any]:
+    def aanbieders(domain: Domain) -> list[dict[str, str]]:
+        weighted: Weighted = gemeente.aanbieders[domain.name]
+        return [{"agb": a.agb, "name": a.name} for a in weighted.items]
+
+    return {
+        "gemeente_code": gemeente.code,
+        "naam": gemeente.naam,
+        "inwoners": gemeente.inwoners,
+        "jongeren_tot_18": gemeente.population(("0-14", "15-17")),
+        "wijken": len(gemeente.wijk_codes()),
+        "buurten": len(gemeente.buurten),
+        "budget_per": gemeente.budget_per,
+        "aanbieders": {d.name: aanbieders(d) for d in DOMAINS},
+    }
 
 
 def generate(
@@ -985,59 +967,27 @@ def generate(
     *,
     seed: int = 42,
     inwoners: int = 20_000,
+    gemeenten: int = 1,
     gemeente_code: str = DEFAULT_GEMEENTE_CODE,
     years: tuple[int, int] = (2024, 2025),
-    stop_before_start_rate: float = 0.01,
-) -> dict:
-    """Write a demo inbox and its ground truth to ``out_dir``; return the ground truth.
+    defect_rate: float = DEFAULT_DEFECT_RATE,
+    defect_rates: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """Write the demo to ``out_dir`` and return the whole ground truth.
 
     The same arguments always give byte-identical files: all randomness comes from one
-    ``random.Random(seed)`` and nothing reads the clock.
+    ``random.Random(seed)`` and nothing reads the clock. For national volumes use
+    ``write_demo``, which does not read the (large) ground truth back.
     """
-    if len(gemeente_code) != 4 or not gemeente_code.isdigit():
-        raise ValueError(f"gemeente_code must be 4 digits, got {gemeente_code!r}")
-    first_year, last_year = years
-    if first_year > last_year:
-        raise ValueError(f"years must be (first, last), got {years!r}")
-    if not 0.0 <= stop_before_start_rate <= 1.0:
-        raise ValueError(f"stop_before_start_rate must lie in [0, 1], got {stop_before_start_rate}")
-
-    out_dir = Path(out_dir)
-    inbox_dir = out_dir / "inbox"
-    inbox_dir.mkdir(parents=True, exist_ok=True)
-    if any(inbox_dir.iterdir()):
-        # Left-over files of another seed would silently mix into the ground truth.
-        raise FileExistsError(f"{inbox_dir} is not empty")
-
-    rng = random.Random(seed)
-    bsns = _test_bsns()
-    rng.shuffle(bsns)
-    period = Period(
-        lead_in_start=date(first_year - LEAD_IN_YEARS, 1, 1),
-        first_day=date(first_year, 1, 1),
-        horizon=date(last_year, 12, 31),
+    write_demo(
+        out_dir,
+        seed=seed,
+        inwoners=inwoners,
+        gemeenten=gemeenten,
+        gemeente_code=gemeente_code,
+        years=years,
+        defect_rate=defect_rate,
+        defect_rates=defect_rates,
     )
-    run = _Run(inbox=Inbox(inbox_dir, gemeente_code), gemeente_code=gemeente_code, bsns=bsns)
-    for domain in DOMAINS:
-        for granted in _arrivals(rng, domain, inwoners, period):
-            client = _simulate_client(rng, domain, granted, period, stop_before_start_rate)
-            if _in_scope(client, period):
-                run.write_client(client)
-
-    truth = {
-        "seed": seed,
-        "gemeente_code": gemeente_code,
-        "inwoners": inwoners,
-        "years": [first_year, last_year],
-        "counts": {
-            "files": run.inbox.files,
-            "messages_by_type": run.inbox.messages_by_type,
-            "clients": run.clients,
-            "product_lines": run.product_lines,
-        },
-        "defects": run.defects,
-    }
-    with open(out_dir / "ground_truth.json", "w", encoding="utf-8") as f:
-        json.dump(truth, f, indent=2)
-        f.write("\n")
-    return truth
+    with open(Path(out_dir) / "ground_truth.json", encoding="utf-8") as f:
+        return json.load(f)

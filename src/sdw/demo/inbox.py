@@ -1,0 +1,203 @@
+"""Writing the inbox one file at a time, and the ground truth as it happens.
+
+Nothing is kept after a file is written, so memory does not grow with the output: planted defects
+and complications stream to temporary JSON-lines files that ``GroundTruth.finish`` splices into
+``ground_truth.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sdw.demo.catalogue import MESSAGE_NUMBERS, RETOUR_OF, STANDARDS, Standard
+from sdw.demo.render import Sent, antwoord_header, document, header, retour_header
+
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class GroundTruth:
+    """Every planted defect and every legitimate complication, one JSON object per line."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.defect_counts: dict[str, int] = {}
+        self.complication_counts: dict[str, int] = {}
+        self._defects = open(out_dir / ".defects.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+        self._complications = open(  # noqa: SIM115
+            out_dir / ".complications.jsonl", "w", encoding="utf-8"
+        )
+
+    def defect(self, entry: dict[str, Any]) -> None:
+        self.defect_counts[entry["type"]] = self.defect_counts.get(entry["type"], 0) + 1
+        self._defects.write(json.dumps(entry) + "\n")
+
+    def complication(self, entry: dict[str, Any]) -> None:
+        kind = entry["type"]
+        self.complication_counts[kind] = self.complication_counts.get(kind, 0) + 1
+        self._complications.write(json.dumps(entry) + "\n")
+
+    def relative(self, path: str) -> str:
+        return Path(os.path.relpath(path, self.out_dir)).as_posix()
+
+    def finish(self, meta: dict[str, Any]) -> Path:
+        """Write ground_truth.json: ``meta`` first, then the defects and complications lists."""
+        for stream in (self._defects, self._complications):
+            stream.close()
+        target = self.out_dir / "ground_truth.json"
+        with open(target, "w", encoding="utf-8") as out:
+            out.write(json.dumps(meta, indent=2)[:-2])
+            for name, stream in (
+                ("defects", self._defects),
+                ("complications", self._complications),
+            ):
+                out.write(f',\n  "{name}": [')
+                with open(stream.name, encoding="utf-8") as lines:
+                    for i, line in enumerate(lines):
+                        out.write(("\n    " if i == 0 else ",\n    ") + line.rstrip("\n"))
+                out.write("\n  ]")
+            out.write("\n}\n")
+        for stream in (self._defects, self._complications):
+            os.remove(stream.name)
+        return target
+
+
+class Inbox:
+    """A gemeente's message archive: one message per file, in a folder per gemeente and month.
+
+    Identificatie is unique per sender and BerichtCode (return code 9056): the Dagtekening, the
+    gemeente's number (an aanbieder serves several gemeenten) and a daily sequence.
+    """
+
+    def __init__(self, root: Path, truth: GroundTruth, rng: random.Random) -> None:
+        self.root = root
+        self.truth = truth
+        self.rng = rng
+        self.files = 0
+        self.messages_by_type = {s.message_type(n): 0 for s in STANDARDS for n in MESSAGE_NUMBERS}
+        self.malformed_rate = 0.0
+        self.retransmission_rate = 0.0
+        self._gemeente_code = ""
+        self._tag = ""
+        self._sequence: dict[tuple[str, str, date], int] = {}
+        self._folders: dict[str, str] = {}
+
+    def start_gemeente(self, index: int, code: str) -> None:
+        self._gemeente_code = code
+        self._tag = _BASE36[index // 36 % 36] + _BASE36[index % 36]
+        # Sequences of earlier gemeenten can never be reused: their identificaties carry their tag.
+        self._sequence.clear()
+        self._folders.clear()
+
+    def _identificatie(self, sender: str, code: str, dagtekening: date) -> str:
+        key = (sender, code, dagtekening)
+        sequence = self._sequence.get(key, 0) + 1
+        if sequence > 9999:
+            raise ValueError(f"more than 9999 messages {code} from {sender} on {dagtekening}")
+        self._sequence[key] = sequence
+        return f"{dagtekening:%y%m%d}{self._tag}{sequence:04d}"
+
+    def _path(self, sender: str, code: str, identificatie: str, dagtekening: date) -> str:
+        """The file's path without ``.xml``; plain strings, as this runs for every file."""
+        month = f"{dagtekening:%Y-%m}"
+        folder = self._folders.get(month)
+        if folder is None:
+            folder = os.path.join(self.root, self._gemeente_code, month)
+            os.makedirs(folder, exist_ok=True)
+            self._folders[month] = folder
+        return os.path.join(folder, f"{sender}_{code}_{identificatie}")
+
+    def _write(self, path: str, data: bytes) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        self.files += 1
+
+    def send(
+        self,
+        standard: Standard,
+        number: str,
+        afzender: str,
+        ontvanger: str,
+        dagtekening: date,
+        body: str,
+        *,
+        aanbieder_agb: str,
+        defect_factor: float,
+        clean: bool = True,
+    ) -> Sent:
+        """Write a heen-message. ``clean`` messages carry no planted content defect, so a file
+        defect (malformed, re-sent) may be planted on them."""
+        code = standard.bericht_codes[number]
+        identificatie = self._identificatie(afzender, code, dagtekening)
+        sent = Sent(standard, number, afzender, ontvanger, identificatie, dagtekening)
+        data = document(standard, number, header(sent), body)
+        self._store(sent, afzender, code, data, aanbieder_agb, defect_factor if clean else 0.0)
+        return sent
+
+    def _store(
+        self, sent: Sent, sender: str, code: str, data: bytes, agb: str, factor: float
+    ) -> None:
+        base = self._path(sender, code, sent.identificatie, sent.dagtekening)
+        self.messages_by_type[sent.standard.message_type(sent.number)] += 1
+        if factor and self.rng.random() < self.malformed_rate * factor:
+            # A transfer broke off; the sender noticed and sent the same message again.
+            cut = int(len(data) * self.rng.uniform(0.3, 0.9))
+            self._write(f"{base}.xml", data[:cut])
+            self._write(f"{base}_2.xml", data)
+            self._file_defect(
+                "malformed_xml", sent, agb, path=f"{base}.xml", intact_path=f"{base}_2.xml"
+            )
+            return
+        self._write(f"{base}.xml", data)
+        if factor and self.rng.random() < self.retransmission_rate * factor:
+            # Another system's export of the same message: same header, other bytes.
+            self._write(f"{base}_2.xml", data.replace(b"\n", b"\r\n"))
+            self._file_defect(
+                "retransmission", sent, agb, path=f"{base}_2.xml", original_path=f"{base}.xml"
+            )
+
+    def _file_defect(self, kind: str, sent: Sent, agb: str, **paths: str) -> None:
+        self.truth.defect(
+            {
+                "type": kind,
+                "standard": sent.standard.key,
+                "gemeente_code": self._gemeente_code,
+                "aanbieder_agb": agb,
+                "message_type": sent.number,
+                "afzender": sent.afzender,
+                "bericht_identificatie": sent.identificatie,
+                **{name: self.truth.relative(path) for name, path in paths.items()},
+            }
+        )
+
+    def retour(self, number: str, heen: Sent, dagtekening: date, body: str = "") -> None:
+        """A retour from the heen-message's receiver: its header, and the rejected client if any."""
+        assert RETOUR_OF[number] == heen.number
+        code = heen.standard.bericht_codes[number]
+        identificatie = self._identificatie(heen.ontvanger, code, dagtekening)
+        data = document(
+            heen.standard, number, retour_header(number, heen, identificatie, dagtekening), body
+        )
+        sent = Sent(
+            heen.standard, number, heen.ontvanger, heen.afzender, identificatie, dagtekening
+        )
+        self._store(sent, heen.ontvanger, code, data, "", 0.0)
+
+    def answer(self, declaratie: Sent, dagtekening: date, body: str) -> Sent:
+        """The gemeente's 325 on a 323."""
+        standard = declaratie.standard
+        code = standard.bericht_codes["325"]
+        identificatie = self._identificatie(declaratie.ontvanger, code, dagtekening)
+        sent = Sent(
+            standard, "325", declaratie.ontvanger, declaratie.afzender, identificatie, dagtekening
+        )
+        data = document(standard, "325", antwoord_header(sent, declaratie), body)
+        self._store(sent, declaratie.ontvanger, code, data, "", 0.0)
+        return sent
