@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sdw.demo.budget import write_budget
-from sdw.demo.catalogue import DOMAINS, FROM_GEMEENTE, STANDARDS, Domain, Weighted
+from sdw.demo.catalogue import DOMAINS, FROM_GEMEENTE, STANDARDS, Domain
 from sdw.demo.cbs import CbsExtracts
 from sdw.demo.inbox import GroundTruth, Inbox
 from sdw.demo.render import (
@@ -947,8 +947,7 @@ def write_demo(
 
 def _describe(gemeente: Gemeente) -> dict[str, Any]:
     def aanbieders(domain: Domain) -> list[dict[str, str]]:
-        weighted: Weighted = gemeente.aanbieders[domain.name]
-        return [{"agb": a.agb, "name": a.name} for a in weighted.items]
+        return [{"agb": a.agb, "name": a.name} for a in gemeente.aanbieders[domain.name].items]
 
     return {
         "gemeente_code": gemeente.code,

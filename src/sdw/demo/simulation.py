@@ -72,15 +72,6 @@ def working_days_after(day: date, n: int) -> date:
     return day
 
 
-def working_days_between(first: date, last: date) -> int:
-    """Working days after ``first`` up to and including ``last``."""
-    count, day = 0, first
-    while day < last:
-        day += ONE_DAY
-        count += day.weekday() < 5
-    return count
-
-
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
