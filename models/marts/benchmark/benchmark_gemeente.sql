@@ -3,8 +3,9 @@
 -- next to CBS's for the gemeente, its jeugdregio, its size class and Nederland. Jeugdregio and
 -- size class figures are CBS's gemeente figures combined, weighted by population. CBS's range
 -- runs from the lowest to the highest of CBS's figures for the gemeente, each gemeente of its
--- jeugdregio and of its size class, and Nederland, each widened by CBS's rounding. The rows of
--- the forms under the total show where a difference with CBS comes from.
+-- jeugdregio and of its size class, and Nederland, each widened by CBS's rounding; the own rate
+-- is within it up to the share var cbs_bereik_marge. The rows of the forms under the total show
+-- where a difference with CBS comes from.
 with eigen as (
     select * from {{ ref('eigen_clienten_periode') }}
 ),
@@ -15,6 +16,19 @@ cbs as (
 
 gemeente_jaren as (
     select * from {{ ref('dim_gemeente_jaar') }}
+),
+
+-- today's gemeente in an earlier year: its own population and that of gemeenten merged into it
+bevolking as (
+    select
+        huidige_gemeente_code as gemeente_code,
+        jaar,
+        sum(inwoners) as inwoners,
+        sum(jongeren_tot_18) as jongeren_tot_18,
+        string_agg(distinct inwoners_bron, ', ') as inwoners_bron,
+        string_agg(distinct jongeren_tot_18_bron, ', ') as jongeren_tot_18_bron
+    from gemeente_jaren
+    group by huidige_gemeente_code, jaar
 ),
 
 vormen as (
@@ -112,12 +126,12 @@ spine as (
         gemeente_jaren.jeugdregio_code,
         gemeente_jaren.grootteklasse_code,
         case
-            when gemeente_perioden.standard = 'ijw' then gemeente_jaren.jongeren_tot_18
-            else gemeente_jaren.inwoners
+            when gemeente_perioden.standard = 'ijw' then bevolking.jongeren_tot_18
+            else bevolking.inwoners
         end as noemer,
         case
-            when gemeente_perioden.standard = 'ijw' then gemeente_jaren.jongeren_tot_18_bron
-            else gemeente_jaren.inwoners_bron
+            when gemeente_perioden.standard = 'ijw' then bevolking.jongeren_tot_18_bron
+            else bevolking.inwoners_bron
         end as noemer_bron
     from gemeente_perioden
     inner join vormen on gemeente_perioden.standard = vormen.standard
@@ -126,6 +140,10 @@ spine as (
         on
             gemeente_perioden.gemeente_code = gemeente_jaren.gemeente_code
             and extract(year from gemeente_perioden.periode_start) = gemeente_jaren.jaar
+    left join bevolking
+        on
+            gemeente_perioden.gemeente_code = bevolking.gemeente_code
+            and extract(year from gemeente_perioden.periode_start) = bevolking.jaar
 ),
 
 joined as (
@@ -246,8 +264,8 @@ final as (
         cbs_hoogste_per_1000,
         eigen_per_1000 - cbs_gemeente_per_1000 as verschil_per_1000,
         eigen_aandeel - cbs_gemeente_aandeel as verschil_aandeel,
-        eigen_per_1000 between cbs_laagste_per_1000 and cbs_hoogste_per_1000
-            as is_binnen_cbs_bereik,
+        eigen_per_1000 between cbs_laagste_per_1000 * (1 - {{ var('cbs_bereik_marge') }})
+        and cbs_hoogste_per_1000 * (1 + {{ var('cbs_bereik_marge') }}) as is_binnen_cbs_bereik,
         cbs_bron
     from rates
     where

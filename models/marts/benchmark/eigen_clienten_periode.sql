@@ -4,7 +4,8 @@
 -- form above it (JH_MV also counts in JH and JZ); a product no crosswalk maps counts in the
 -- standard's total only (JH for Jeugd, WMO for Wmo). Jeugd counts youth under 18, as CBS does,
 -- on the first day of the period as far as the birth year tells (the month is not kept): born
--- at most 18 years before the period's year, or of unknown age.
+-- at most 18 years before the period's year, or of unknown age. Messages of a gemeente that
+-- merged later count for the gemeente it lives on in, as CBS's figures do in the benchmark.
 with recursive zorgperioden as (
     select * from {{ ref('fct_zorgperiode') }}
     -- a stop before its start is a quality finding, not care (as in fct_client_maand)
@@ -19,6 +20,10 @@ clienten as (
 
 product_vormen as (
     select * from {{ ref('product_hulpvorm') }}
+),
+
+herindelingen as (
+    select * from {{ ref('dim_herindeling') }}
 ),
 
 vormen as (
@@ -73,12 +78,12 @@ perioden as (
 
 zorg as (
     select
-        zorgperioden.gemeente_code,
         zorgperioden.standard,
         zorgperioden.client_pseudonym,
         zorgperioden.begindatum,
         coalesce(zorgperioden.einddatum, {{ peildatum() }}) as einddatum,
         clienten.geboortejaar,
+        coalesce(herindelingen.opvolger_code, zorgperioden.gemeente_code) as gemeente_code,
         coalesce(
             product_vormen.vorm_code,
             case zorgperioden.standard when 'ijw' then 'JH' else 'WMO' end
@@ -91,6 +96,7 @@ zorg as (
             and zorgperioden.standard = product_vormen.standard
             and zorgperioden.product_categorie = product_vormen.product_categorie
             and zorgperioden.product_code is not distinct from product_vormen.product_code
+    left join herindelingen on zorgperioden.gemeente_code = herindelingen.gemeente_code
 ),
 
 final as (
