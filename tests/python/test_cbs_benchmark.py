@@ -51,6 +51,9 @@ def write_population(folder: Path, gemeenten: list[dict], years: list[int]) -> N
 
 
 def write_nederland(folder: Path) -> None:
+    """CBS's national figures for the demo years that cbs.md §4 gives: 85098NED 1e hj 2025*
+    11.4 %, 86050NED 2024* 72 and 1e hj 2024* 65 Wmo clients per 1,000 (a 86050NED folder:
+    its category key here is the test's own, the model reads the title "Totaal")."""
     (folder / "85098NED_nederland.csv").write_text(
         "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1\n0;NL01      ;2025HJ01;11.4\n"
     )
