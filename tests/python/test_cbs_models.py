@@ -111,6 +111,29 @@ def _population_dump(folder: Path) -> None:
         (folder / f"{name}.json").write_text(json.dumps(values))
 
 
+def _gebieden_dump(folder: Path) -> None:
+    """Gebieden in Nederland 2020 (84721NED) for Arnhem, as cbsodata writes it: Code_n / Naam_n+1
+    text pairs per indeling. Arnhem in JZ28 is cbs.md's; the jeugdregio's name and the key
+    numbers are this test's own."""
+    folder.mkdir(parents=True)
+    topics = ["Code_1", "Naam_2", "Code_3", "Naam_4", "Code_5", "Naam_6"]
+    collections = {
+        "TableInfos": [{"Identifier": "84721NED", "Title": "Gebieden in Nederland 2020"}],
+        "DataProperties": [
+            {"ID": 0, "Type": "GeoDimension", "Key": "RegioS"},
+            *({"ID": i, "Type": "Topic", "Key": k, "Datatype": "String"}
+              for i, k in enumerate(topics, start=1)),
+        ],
+        "TypedDataSet": [
+            {"ID": 0, "RegioS": "GM0202    ", "Code_1": "GM0202    ", "Naam_2": "Arnhem    ",
+             "Code_3": "PV25  ", "Naam_4": "Gelderland   ", "Code_5": "JZ28  ",
+             "Naam_6": "Jeugdregio van de test     "},
+        ],
+    }  # fmt: skip
+    for name, values in collections.items():
+        (folder / f"{name}.json").write_text(json.dumps(values))
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """One warehouse with every file loaded and the CBS models built from them."""
@@ -120,6 +143,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     _untyped_pages(folder / "feed")
     _v4_pages(folder / "v4")
     _population_dump(folder / "dump" / "03759ned")
+    _gebieden_dump(folder / "dump" / "84721NED")
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("SDW_WAREHOUSE", str(folder / "sdw.duckdb"))
         monkeypatch.setenv("SDW_QUARANTINE", str(folder / "quarantine"))
@@ -253,3 +277,12 @@ def test_merged_gemeenten_live_on_in_their_successor(built: Settings) -> None:
          "85098NED"),
         ("nederland", None, 133.0, None, 0, "85098NED"),
     ]  # fmt: skip
+
+
+def test_gebieden_in_nederland_gives_the_jeugdregio(built: Settings) -> None:
+    # The table has no Perioden: its year is the edition's (seed cbs_tabellen, 84721NED: 2020).
+    assert query(
+        built,
+        "select gemeente_naam, jeugdregio_code, jeugdregio_naam from marts.dim_gemeente_jaar "
+        "where gemeente_code = '0202' and jaar = 2020",
+    ) == [("Arnhem", "JZ28", "Jeugdregio van de test")]

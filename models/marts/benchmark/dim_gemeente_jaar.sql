@@ -137,6 +137,12 @@ jaren as (
         cast(extract(year from period_start) as integer) as jaar
     from cijfers
     where period_start is not null
+    union
+    select
+        gemeente_code,
+        jaar
+    from gebieden_indeling
+    where jaar is not null
 ),
 
 combined as (
