@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from sdw.config import Settings
 
@@ -34,38 +35,75 @@ class FileLedger:
     for, under another path it is a duplicate that adds nothing. With `retry_quarantined`, a
     file quarantined before is offered for another try instead (`retry`): a reason such as "not
     supported yet" may no longer hold for a newer loader.
+
+    Files are looked up in the table a group at a time, so memory does not grow with what the
+    warehouse holds; what was classified but is not written yet is remembered until `written`.
     """
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection, table: str, *, retry_quarantined: bool = False
     ) -> None:
-        rows = con.execute(f"select file_id, path, status, reason from raw.{table}").fetchall()
-        self._accounted = {(file_id, path) for file_id, path, _, _ in rows}
-        self._contents = {file_id for file_id, _, status, _ in rows if status != "duplicate"}
-        self._quarantined = (
-            {(f, p): reason for f, p, status, reason in rows if status == "quarantined"}
-            if retry_quarantined
-            else {}
-        )
-        self._retried: dict[tuple[str, str], str] = {}
+        self._con = con
+        self._table = table
+        self._retry = retry_quarantined
+        self._pending: set[tuple[str, str]] = set()
+        self._pending_contents: dict[str, int] = {}  # file_id -> files classified, not written
 
     def classify(self, file_id: str, path: Path | str) -> str:
         """`accounted`, `retry`, `duplicate` or `new`; then remembers the file as accounted for."""
-        key = (file_id, str(path.resolve()) if isinstance(path, Path) else path)
-        if key in self._quarantined:
-            self._retried[key] = self._quarantined.pop(key)
-            return "retry"
-        if key in self._accounted:
-            return "accounted"
-        self._accounted.add(key)
-        if file_id in self._contents:
-            return "duplicate"
-        self._contents.add(file_id)
-        return "new"
+        key = str(path.resolve()) if isinstance(path, Path) else path
+        return self.classify_all([(file_id, key)])[0][0]
 
-    def quarantine_reason(self, file_id: str, path: str) -> str | None:
-        """Why a file classified `retry` was quarantined before."""
-        return self._retried.get((file_id, path))
+    def classify_all(self, files: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
+        """(outcome, the reason it was quarantined before, for `retry`) per (file_id, path)."""
+        known: dict[tuple[str, str], tuple[str, str | None]] = {}
+        contents: set[str] = set()
+        for file_id, path, status, reason in self._lookup({f for f, _ in files}):
+            known[(file_id, path)] = (status, reason)
+            if status != "duplicate":
+                contents.add(file_id)
+        outcomes = []
+        for key in files:
+            file_id = key[0]
+            if key in self._pending:
+                outcomes.append(("accounted", None))
+                continue
+            status, reason = known.get(key, (None, None))
+            if status == "quarantined" and self._retry:
+                outcome = "retry"
+            elif status is not None:
+                outcomes.append(("accounted", None))
+                continue
+            elif file_id in contents or file_id in self._pending_contents:
+                outcome = "duplicate"
+            else:
+                outcome = "new"
+            self._pending.add(key)
+            self._pending_contents[file_id] = self._pending_contents.get(file_id, 0) + 1
+            outcomes.append((outcome, reason if outcome == "retry" else None))
+        return outcomes
+
+    def written(self, files: list[tuple[str, str]]) -> None:
+        """These classified files are in the table now (or need no row): stop remembering them."""
+        for key in files:
+            self._pending.discard(key)
+            left = self._pending_contents.get(key[0], 0) - 1
+            if left > 0:
+                self._pending_contents[key[0]] = left
+            else:
+                self._pending_contents.pop(key[0], None)
+
+    def _lookup(self, file_ids: set[str]) -> list[tuple]:
+        if not file_ids:
+            return []
+        self._con.register("ledger_lookup", pd.DataFrame({"file_id": sorted(file_ids)}))
+        try:
+            return self._con.execute(
+                f"select file_id, path, status, reason from raw.{self._table} "
+                "where file_id in (select file_id from ledger_lookup)"
+            ).fetchall()
+        finally:
+            self._con.unregister("ledger_lookup")
 
 
 def keep_quarantined(settings: Settings, path: Path | str, file_id: str, data: bytes) -> Path:

@@ -77,6 +77,17 @@ def test_rerun_adds_nothing_and_a_copy_is_a_duplicate(warehouse, tmp_path):
     assert query(warehouse.warehouse, "select count(*) from raw.berichten") == [(9,)]
 
 
+def test_files_offered_twice_in_one_run_are_accounted_once(warehouse, tmp_path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(FIXTURE_MESSAGES, inbox)
+    shutil.copy(FIXTURE_MESSAGES / "wmo305_a.xml", inbox / "wmo305_a_copy.xml")
+    report = ingest_messages([inbox, inbox / "wmo305_a.xml", inbox], warehouse)
+    assert (report.loaded, report.quarantined, report.duplicate, report.skipped) == (9, 2, 1, 13)
+    assert query(
+        warehouse.warehouse, "select count(*), count(distinct path) from raw.ingest_files"
+    ) == [(12, 12)]
+
+
 def test_real_bsns_are_refused_without_a_key(warehouse, tmp_path, monkeypatch):
     real_looking = tmp_path / "inbox" / "real.xml"
     real_looking.parent.mkdir()

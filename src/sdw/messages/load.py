@@ -34,7 +34,11 @@ from sdw.warehouse import connect, ensure_raw_schema, insert_rows
 # pay off, small enough that memory stays bounded and an interrupted load loses little work.
 BATCH_FILES = 5000
 BATCH_ROWS = 200_000
-# Files travel to the parser in chunks; a few chunks per worker are in flight at a time.
+# Files are looked up in the ledger a group at a time (one query scans raw.ingest_files), and
+# travel to the parsers in chunks, a few chunks in flight at a time. Together these bound what
+# is held in memory, whatever the number of files.
+LOOKUP_FILES = 8192
+LOOKUP_BYTES = 32 << 20
 CHUNK_FILES = 256
 CHUNK_BYTES = 16 << 20
 IN_FLIGHT_CHUNKS = 8
@@ -65,9 +69,11 @@ class IngestReport:
 class _Batch:
     """Rows of whole files, written together in one transaction."""
 
-    def __init__(self) -> None:
+    def __init__(self, ledger: FileLedger) -> None:
+        self.ledger = ledger
         self.rows: dict[str, list[tuple]] = defaultdict(list)
         self.replaced: list[tuple[str, str]] = []  # (file_id, path) of retried files
+        self.accounted: list[tuple[str, str]] = []  # every file the ledger may now forget
         self.files = 0
         self.row_count = 0
 
@@ -85,6 +91,7 @@ class _Batch:
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
         if not self.files:
+            self._forget()
             return
         con.execute("begin transaction")
         try:
@@ -106,6 +113,11 @@ class _Batch:
         self.rows.clear()
         self.replaced.clear()
         self.files = self.row_count = 0
+        self._forget()
+
+    def _forget(self) -> None:
+        self.ledger.written(self.accounted)
+        self.accounted.clear()
 
 
 def _file_record(
@@ -159,7 +171,7 @@ def ingest_messages(
         con.execute("set threads = 1")
         ensure_raw_schema(con)
         ledger = FileLedger(con, "ingest_files", retry_quarantined=True)
-        batch = _Batch()
+        batch = _Batch(ledger)
         pending: deque[tuple[list[_Item], Callable[[], list]]] = deque()
 
         def account_until(in_flight: int) -> None:
@@ -191,8 +203,12 @@ def ingest_messages(
 @dataclass(frozen=True)
 class _Item:
     offered: Offered
-    outcome: str  # from FileLedger.classify
+    outcome: str  # from FileLedger.classify_all
     previous: str | None  # the reason a retried file was quarantined for
+
+    @property
+    def size(self) -> int:
+        return self.offered.size if self.outcome != "accounted" else 0
 
     @property
     def parse(self) -> bool:
@@ -200,18 +216,25 @@ class _Item:
 
 
 def _chunks(offered: Iterable[Offered], ledger: FileLedger) -> Iterator[list[_Item]]:
-    """Files in order, classified, in chunks small enough to keep memory bounded."""
-    chunk: list[_Item] = []
-    size = 0
-    for item in offered:
-        outcome = ledger.classify(item.file_id, item.path)
-        chunk.append(_Item(item, outcome, ledger.quarantine_reason(item.file_id, item.path)))
-        size += item.size if outcome != "accounted" else 0
-        if len(chunk) >= CHUNK_FILES or size >= CHUNK_BYTES:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
+    """Files in order, classified a lookup group at a time, in chunks for the parsers."""
+    for group in _groups(offered, LOOKUP_FILES, LOOKUP_BYTES):
+        outcomes = ledger.classify_all([(o.file_id, o.path) for o in group])
+        items = [_Item(o, *outcome) for o, outcome in zip(group, outcomes, strict=True)]
+        yield from _groups(items, CHUNK_FILES, CHUNK_BYTES)
+
+
+def _groups(items: Iterable, files: int, size: int) -> Iterator[list]:
+    """Consecutive runs of at most `files` items holding at most `size` bytes (or one item)."""
+    group: list = []
+    held = 0
+    for item in items:
+        group.append(item)
+        held += item.size
+        if len(group) >= files or held >= size:
+            yield group
+            group, held = [], 0
+    if group:
+        yield group
 
 
 def _account(
@@ -223,6 +246,7 @@ def _account(
         if item.outcome == "accounted":
             report.skipped += 1
             continue
+        batch.accounted.append((offered.file_id, offered.path))
         report.bytes_read += offered.size
         if item.outcome == "duplicate":
             batch.add_file(_file_record(offered, "duplicate"))
