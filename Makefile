@@ -11,8 +11,9 @@ export SDW_WAREHOUSE ?= warehouse/sociaal_domein.duckdb
 DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 DEMO_DIR ?= warehouse/demo
 FIXTURE_WAREHOUSE := warehouse/test/fixture.duckdb
+BENCH_LINES ?= 200000
 
-.PHONY: help install demo dev build test lint dbt-test pytest defs-check gx-sync lock clean
+.PHONY: help install demo dev build test lint dbt-test pytest defs-check gx-sync bench-ingest lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +56,9 @@ test: lint defs-check dbt-test pytest ## every check the project has
 
 gx-sync: $(STAMP) ## write the GX checkpoints and assets that follow from the suites
 	$(BIN)/python -m sdw.quality.project
+
+bench-ingest: $(STAMP) ## message load speed against a bare lxml parse (BENCH_LINES=200000)
+	$(BIN)/python bench/ingest.py --product-lines $(BENCH_LINES)
 
 lock: ## re-resolve constraints.txt from pyproject.toml
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
