@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 # The repository root: dbt_project.yml, expectations/ and the default warehouse live here.
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -76,3 +80,15 @@ def settings() -> Settings:
         postcode_buurt=_optional_path("SDW_POSTCODE_BUURT"),
         max_file_bytes=_max_file_bytes(),
     )
+
+
+@cache
+def _dbt_vars() -> dict[str, Any]:
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    return dict(project.get("vars") or {})
+
+
+def dbt_var(name: str) -> Any:
+    """A var from dbt_project.yml, so that Python (export, demo generator) and the dbt models
+    share one threshold. Raises KeyError for a var the project does not define."""
+    return _dbt_vars()[name]

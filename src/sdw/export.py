@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import yaml
-
-from sdw.config import PROJECT_DIR, Settings
+from sdw.config import PROJECT_DIR, Settings, dbt_var
 from sdw.warehouse import connect
 
 MANIFEST = PROJECT_DIR / "target" / "manifest.json"
@@ -27,12 +25,6 @@ SUPPRESSED_COLUMN = "onderdrukte_cellen"
 class SmallCells:
     counts: tuple[str, ...]
     derived: dict[str, str]  # derived column -> the count it is computed over
-
-
-def threshold() -> int:
-    """The dbt var, so that marts, dashboard and export share one threshold."""
-    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
-    return int(project["vars"]["kleine_aantallen_drempel"])
 
 
 def published_marts(manifest_path: Path | None = None) -> dict[str, SmallCells | None]:
@@ -72,7 +64,7 @@ def suppression_query(table: str, columns: list[str], rule: SmallCells, minimum:
 
 
 def export_parquet(settings: Settings, out_dir: Path) -> dict:
-    minimum = threshold()
+    minimum = int(dbt_var("kleine_aantallen_drempel"))
     marts = published_marts()
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []

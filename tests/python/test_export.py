@@ -7,7 +7,8 @@ import pytest
 from conftest import FIXTURE_MESSAGES
 
 from sdw.build import build
-from sdw.export import SUPPRESSED_COLUMN, SmallCells, export_parquet, suppression_query, threshold
+from sdw.config import dbt_var
+from sdw.export import SUPPRESSED_COLUMN, SmallCells, export_parquet, suppression_query
 from sdw.messages.load import ingest_messages
 
 
@@ -63,7 +64,7 @@ def test_export_writes_every_mart_with_a_manifest(warehouse, tmp_path):
     assert keten == []
     assert files["marts.keten_aanbieder_maand"]["rows_with_suppressed_cells"] > 0
     assert files["marts.fct_zorgperiode"]["small_cell_rule"] is None
-    assert manifest["small_cell_threshold"] == threshold() == 10
+    assert manifest["small_cell_threshold"] == dbt_var("kleine_aantallen_drempel") == 10
     assert json.loads((tmp_path / "export" / "manifest.json").read_text()) == manifest
 
 
