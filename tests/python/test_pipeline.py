@@ -119,14 +119,31 @@ def test_demo_data_planted_stop_before_start_is_found(warehouse, tmp_path, monke
         )
     )
     assert found == planted
-    # One client is one person however many toewijzingen: dim_client counts what was generated.
+    # One client is one person however many toewijzingen: the clients ever allocated care
+    # (some toewijzingen were deleted since, RedenWijziging 13) are the ones the generator made;
+    # dim_client also knows the people who only asked (315) and the pseudonyms of BSNs that
+    # fail the elf-proef.
+    clients = truth["counts"]["clients"]
+    assert query(
+        warehouse,
+        "select count(distinct client_pseudonym) filter (where standard = 'iwmo'), "
+        "count(distinct client_pseudonym) filter (where standard = 'ijw') "
+        "from marts.fct_toewijzing_versie",
+    ) == [(clients["wmo"], clients["jeugd"])]
+    askers = truth["counts"]["persons_without_toewijzing"]
+    invalid = {
+        domain: len({d["bsn"] for d in truth["defects"] if d["type"] == "invalid_bsn"
+                     and d["standard"] == standard})
+        for domain, standard in (("wmo", "iwmo"), ("jeugd", "ijw"))
+    }  # fmt: skip
     assert query(
         warehouse,
         "select count(*) filter (where heeft_wmo), count(*) filter (where heeft_jeugd) "
         "from marts.dim_client",
-    ) == [(truth["counts"]["clients"]["wmo"], truth["counts"]["clients"]["jeugd"])]
+    ) == [tuple(clients[d] + askers[d] + invalid[d] for d in ("wmo", "jeugd"))]
+    malformed = sum(1 for d in truth["defects"] if d["type"] == "malformed_xml")
     loaded = query(warehouse, "select count(*) from raw.ingest_files where status = 'loaded'")
-    assert loaded == [(truth["counts"]["files"],)]
+    assert loaded == [(truth["counts"]["files"] - malformed,)]
     assert json.loads((tmp_path / "demo" / "ground_truth.json").read_text()) == truth
 
 
