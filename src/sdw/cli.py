@@ -126,6 +126,17 @@ def _status(args: argparse.Namespace) -> None:
     print("\n".join(status_lines(settings())))
 
 
+def _export_parquet(args: argparse.Namespace) -> None:
+    from sdw.export import export_parquet
+
+    manifest = export_parquet(settings(), args.out)
+    suppressed = sum(entry["rows_with_suppressed_cells"] for entry in manifest["files"])
+    print(
+        f"{len(manifest['files'])} marts written to {args.out} (manifest.json); "
+        f"{suppressed} rows lost cells below {manifest['small_cell_threshold']}"
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="sdw",
@@ -211,6 +222,17 @@ def parser() -> argparse.ArgumentParser:
         "quality findings per check and the rows per mart.",
     )  # fmt: skip
     status.set_defaults(handler=_status)
+
+    export = commands.add_parser("export", help="write the marts out for BI tools and sharing")
+    formats = export.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    parquet = formats.add_parser(
+        "parquet", help="every mart as Parquet, small cells suppressed, with a manifest",
+        description="Write every mart as a Parquet file into DIR with manifest.json. Marts below "
+        "gemeente level blank counts of persons under the threshold (dbt var "
+        "kleine_aantallen_drempel) and what is derived from them, and say which cells per row.",
+    )  # fmt: skip
+    parquet.add_argument("out", type=Path, metavar="DIR")
+    parquet.set_defaults(handler=_export_parquet)
     return top
 
 
