@@ -15,12 +15,12 @@ final as (
         count(*) as bericht_count,
         min(dagtekening) as eerste_bericht_datum,
         max(dagtekening) as laatste_bericht_datum,
-        max(dagtekening) filter (where afzender = aanbieder_agb) as laatste_verzonden_datum,
+        max(dagtekening) filter (where verzender = aanbieder_agb) as laatste_verzonden_datum,
         {{ peildatum() }} - max(dagtekening) filter (
-            where afzender = aanbieder_agb
+            where verzender = aanbieder_agb
         ) as dagen_sinds_laatste_bericht,
         coalesce({{ peildatum() }} - max(dagtekening) filter (
-            where afzender = aanbieder_agb
+            where verzender = aanbieder_agb
         ) > {{ var('dagen_zonder_berichten') }}, false) as is_stil
     from berichten
     group by aanbieder_agb

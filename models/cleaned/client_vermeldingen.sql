@@ -22,6 +22,10 @@ final as (
         clienten.client_seq,
         clienten.client_pseudonym,
         clienten.is_bsn_valid,
+        berichten.is_retour,
+        -- A retour repeats the client of the message it answers: only the sender's own message
+        -- counts, so one wrong BSN is one finding.
+        not clienten.is_bsn_valid and not berichten.is_retour as is_bsn_ongeldig_verzonden,
         clienten.geboortejaar,
         clienten.geboortemaand,
         clienten.geslacht,

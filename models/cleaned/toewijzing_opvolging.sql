@@ -22,6 +22,17 @@ per_toewijzing as (
     group by toewijzing_id
 ),
 
+-- Any 305 naming the toewijzing's number counts as reported, even when it names another client
+-- (an invalid BSN) or product (an unknown code): those are findings of their own.
+gemelde_nummers as (
+    select distinct
+        standard,
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer
+    from {{ ref('zorgstarts') }}
+),
+
 final as (
     select
         toewijzingen.toewijzing_id,
@@ -43,7 +54,7 @@ final as (
         per_toewijzing.eerste_begindatum - toewijzingen.ingangsdatum as wachttijd_dagen,
         coalesce(per_toewijzing.zorgperiode_count, 0) as zorgperiode_count,
         coalesce(per_toewijzing.is_beeindigd, false) as is_beeindigd,
-        per_toewijzing.toewijzing_id is null
+        gemelde_nummers.toewijzing_nummer is null
         and toewijzingen.ingangsdatum + {{ var('dagen_zonder_start') }}
         <= {{ peildatum() }} as is_zonder_start,
         toewijzingen.product_categorie is null
@@ -51,6 +62,12 @@ final as (
     from toewijzingen
     left join per_toewijzing
         on toewijzingen.toewijzing_id = per_toewijzing.toewijzing_id
+    left join gemelde_nummers
+        on
+            toewijzingen.standard = gemelde_nummers.standard
+            and toewijzingen.gemeente_code = gemelde_nummers.gemeente_code
+            and toewijzingen.aanbieder_agb = gemelde_nummers.aanbieder_agb
+            and toewijzingen.toewijzing_nummer = gemelde_nummers.toewijzing_nummer
     left join categorieen
         on
             toewijzingen.standard = categorieen.standard

@@ -36,9 +36,12 @@ final as (
         stops.reden_beeindiging,
         starts.start_bericht_identificatie,
         starts.start_dagtekening,
+        starts.start_gemeld_datum,
+        starts.is_bsn_valid,
         stops.stop_bericht_identificatie,
         toewijzingen.toewijzing_id,
-        -- OP271: a start is to be reported within 5 working days of the real start.
+        -- OP271: a start is to be reported within 5 working days of the real start; measured
+        -- from the first report and the Begindatum it stated (a correction keeps that date).
         gemeld.werkdag_nummer - begonnen.werkdag_nummer as start_melding_werkdagen,
         starts.begindatum
         - coalesce(toewijzingen.ingangsdatum, starts.toewijzing_ingangsdatum)
@@ -49,17 +52,40 @@ final as (
                 then stops.einddatum - starts.begindatum + 1
         end as zorgduur_dagen,
         coalesce(stops.einddatum < starts.begindatum, false) as is_stop_voor_start,
+        -- The gemeente issued no toewijzing with this number to this aanbieder. A number it did
+        -- issue, but to another client or product, is the invalid_bsn or unknown_product_code
+        -- finding instead.
+        not exists (
+            select 1
+            from toewijzingen as uitgegeven
+            where
+                uitgegeven.standard = starts.standard
+                and uitgegeven.gemeente_code = starts.gemeente_code
+                and uitgegeven.aanbieder_agb = starts.aanbieder_agb
+                and uitgegeven.toewijzing_nummer = starts.toewijzing_nummer
+        ) as is_zonder_toewijzing,
+        -- A start under a number the gemeente never issued is reported too late for nothing:
+        -- it is the start_without_toewijzing finding.
         coalesce(
             gemeld.werkdag_nummer - begonnen.werkdag_nummer > {{ var('werkdagen_start_melding') }},
             false
+        )
+        and exists (
+            select 1
+            from toewijzingen as uitgegeven
+            where
+                uitgegeven.standard = starts.standard
+                and uitgegeven.gemeente_code = starts.gemeente_code
+                and uitgegeven.aanbieder_agb = starts.aanbieder_agb
+                and uitgegeven.toewijzing_nummer = starts.toewijzing_nummer
         ) as is_start_te_laat_gemeld
     from starts
     left join stops
         on starts.zorgperiode_id = stops.zorgperiode_id
     left join kalender as begonnen
-        on starts.begindatum = begonnen.datum
+        on starts.start_gemeld_begindatum = begonnen.datum
     left join kalender as gemeld
-        on starts.start_dagtekening = gemeld.datum
+        on starts.start_gemeld_datum = gemeld.datum
     -- Linked as the standard prescribes: gemeente, aanbieder, client, number and product.
     left join toewijzingen
         on

@@ -16,7 +16,20 @@ keyed as (
 ),
 
 starts as (
-    select zorgperiode_id from {{ ref('zorgstarts') }}
+    select * from {{ ref('zorgstarts') }}
+),
+
+-- Starts by toewijzing number, product and begindatum, whichever client: a start sent under an
+-- invalid BSN is still the start this stop refers to (the BSN is the invalid_bsn finding).
+gemelde_starts as (
+    select distinct
+        standard,
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        product_code,
+        begindatum
+    from starts
 ),
 
 final as (
@@ -35,11 +48,22 @@ final as (
         keyed.reden_beeindiging,
         keyed.dagtekening as stop_dagtekening,
         keyed.bericht_identificatie as stop_bericht_identificatie,
-        -- Without a start of the same key the stop cannot be placed in a zorgperiode.
-        starts.zorgperiode_id is not null as heeft_start
+        keyed.is_bsn_valid,
+        -- Without a start of the same key the stop cannot be placed in a zorgperiode. A stop
+        -- under an invalid BSN cannot be linked at all: that is the invalid_bsn finding.
+        starts.zorgperiode_id is not null as heeft_start,
+        gemelde_starts.begindatum is null and keyed.is_bsn_valid as is_zonder_start
     from keyed
     left join starts
         on keyed.zorgperiode_id = starts.zorgperiode_id
+    left join gemelde_starts
+        on
+            keyed.standard = gemelde_starts.standard
+            and keyed.gemeente_code = gemelde_starts.gemeente_code
+            and keyed.aanbieder_agb = gemelde_starts.aanbieder_agb
+            and keyed.toewijzing_nummer = gemelde_starts.toewijzing_nummer
+            and keyed.product_code is not distinct from gemelde_starts.product_code
+            and keyed.begindatum = gemelde_starts.begindatum
 )
 
 select * from final

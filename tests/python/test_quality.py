@@ -59,11 +59,13 @@ def test_build_finds_the_stop_before_start_and_writes_data_docs(warehouse):
             con.execute("select check_name, finding_count from raw.dq_check_runs").fetchall()
         )
     assert set(runs) == {check.name for check in checks()}
-    # The fixtures hold one stop before its start, one re-sent 305, and the jeugd start of
-    # Monday 2024-02-12 reported on Tuesday 2024-02-20: six working days later.
+    # The fixtures hold one stop before its start, one re-sent 305, and two files that cannot
+    # be loaded (truncated, DOCTYPE). The jeugd start of 2024-02-12, corrected on 2024-02-20 from
+    # a start on 2024-02-08 reported on 2024-02-12, was reported in time: not late.
     assert runs["stop_before_start"] == 1
     assert runs["retransmission"] == 1
-    assert runs["start_reported_late"] == 1
+    assert runs["quarantined_file"] == 2
+    assert runs["start_reported_late"] == 0
     assert runs["invalid_bsn"] == runs["stop_without_start"] == 0
 
 

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from sdw.config import dbt_var
 from sdw.demo.budget import write_budget
 from sdw.demo.catalogue import DOMAINS, FROM_GEMEENTE, STANDARDS, Domain
 from sdw.demo.cbs import CbsExtracts
@@ -395,7 +396,9 @@ class _GemeenteRun:
                         "reden_wijziging": [v.reden_wijziging for v in line.versions[1:]],
                     }
                 )
-            if line.defect == "toewijzing_without_305" and line.begindatum <= self.period.horizon:
+            # Planted exactly when the check can see it: dagen_zonder_start days have passed.
+            waited = line.ingangsdatum + timedelta(days=int(dbt_var("dagen_zonder_start")))
+            if line.defect == "toewijzing_without_305" and waited <= self.period.horizon:
                 self.truth.defect(
                     {
                         "type": "toewijzing_without_305",

@@ -1,0 +1,162 @@
+-- One row per prestatie (323) that stands: a debit line no credit line has cancelled. A credit
+-- (DebetCredit C) cancels the debit its VorigReferentieNummer names, and both drop out; the
+-- corrected debit that follows stands on its own. Each line is linked to its toewijzing as the
+-- standard prescribes (gemeente, aanbieder, client, toewijzing number and product), and carries
+-- the set-based facts the quality checks read: hours a day, volume against the allocation,
+-- period against the toewijzing's.
+with prestaties as (
+    {{ message_records(ref('stg_istandaarden__prestaties')) }}
+),
+
+declaraties as (
+    select
+        file_id,
+        declaratie_nummer
+    from {{ ref('stg_istandaarden__declaraties') }}
+),
+
+toewijzingen as (
+    select * from {{ ref('toewijzingen') }}
+),
+
+eenheden as (
+    select * from {{ ref('eenheid') }}
+),
+
+credits as (
+    select distinct
+        standard,
+        gemeente_code,
+        aanbieder_agb,
+        vorig_referentie_nummer
+    from prestaties
+    where ingediend_debet_credit = 'C' and vorig_referentie_nummer is not null
+),
+
+debits as (
+    select prestaties.*
+    from prestaties
+    left join credits
+        on
+            prestaties.standard = credits.standard
+            and prestaties.gemeente_code = credits.gemeente_code
+            and prestaties.aanbieder_agb = credits.aanbieder_agb
+            and prestaties.referentie_nummer = credits.vorig_referentie_nummer
+    where
+        coalesce(prestaties.ingediend_debet_credit, 'D') = 'D'
+        and credits.vorig_referentie_nummer is null
+),
+
+linked as (
+    select
+        -- The record itself: a ReferentieNummer is meant to be unique, but that is the
+        -- sender's promise, not the key's.
+        {{ surrogate_key(['debits.file_id', 'debits.client_seq', 'debits.product_seq']) }}
+            as declaratieregel_id,
+        debits.standard,
+        debits.gemeente_code,
+        debits.aanbieder_agb,
+        debits.client_pseudonym,
+        debits.is_bsn_valid,
+        debits.bericht_identificatie,
+        debits.dagtekening,
+        declaraties.declaratie_nummer,
+        debits.referentie_nummer,
+        debits.toewijzing_nummer,
+        debits.product_categorie,
+        debits.product_code,
+        debits.product_begindatum as begindatum,
+        debits.product_einddatum as einddatum,
+        debits.geleverd_volume,
+        debits.eenheid,
+        debits.ingediend_eurocent,
+        toewijzingen.toewijzing_id,
+        toewijzingen.ingangsdatum as toewijzing_ingangsdatum,
+        toewijzingen.einddatum as toewijzing_einddatum,
+        toewijzingen.volume as toegewezen_volume,
+        toewijzingen.eenheid as toegewezen_eenheid,
+        toewijzingen.frequentie,
+        debits.product_einddatum - debits.product_begindatum + 1 as dagen,
+        -- Months the ProductPeriode touches, for a volume allocated per maand.
+        datediff('month', debits.product_begindatum, debits.product_einddatum) + 1 as maanden,
+        debits.geleverd_volume * eenheden.minuten_per_eenheid as minuten
+    from debits
+    inner join declaraties
+        on debits.file_id = declaraties.file_id
+    left join eenheden
+        on debits.eenheid = eenheden.code
+    left join toewijzingen
+        on
+            debits.standard = toewijzingen.standard
+            and debits.gemeente_code = toewijzingen.gemeente_code
+            and debits.aanbieder_agb = toewijzingen.aanbieder_agb
+            and debits.client_pseudonym = toewijzingen.client_pseudonym
+            and debits.toewijzing_nummer = toewijzingen.toewijzing_nummer
+            and debits.product_code is not distinct from toewijzingen.product_code
+),
+
+allocated as (
+    select
+        *,
+        -- What the toewijzing allows for this ProductPeriode; frequentie 6 is a total over the
+        -- toewijzing, compared as a running sum below.
+        case frequentie
+            when '1' then toegewezen_volume * dagen
+            when '2' then toegewezen_volume * dagen / 7.0
+            when '4' then toegewezen_volume * maanden
+        end as toegestaan_volume,
+        case
+            when frequentie = '6' then sum(geleverd_volume) over (
+                partition by toewijzing_id
+                order by begindatum, declaratie_nummer, referentie_nummer
+                rows between unbounded preceding and current row
+            )
+        end as gedeclareerd_totaal
+    from linked
+),
+
+uitgegeven as (
+    select distinct
+        standard,
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer
+    from toewijzingen
+),
+
+flagged as (
+    select
+        *,
+        coalesce(minuten > dagen * 1440, false) as is_meer_dan_24_uur,
+        coalesce(
+            begindatum < toewijzing_ingangsdatum or einddatum > toewijzing_einddatum, false
+        ) as is_buiten_toewijzing,
+        -- More than 24 hours a day is its own finding; it is not counted again here.
+        coalesce(minuten > dagen * 1440, false) = false
+        and coalesce(
+            eenheid = toegewezen_eenheid
+            and (
+                geleverd_volume > toegestaan_volume
+                or gedeclareerd_totaal > toegewezen_volume
+            ),
+            false
+        ) as is_boven_toegewezen_volume
+    from allocated
+),
+
+final as (
+    select
+        flagged.*,
+        -- No toewijzing with this number for this aanbieder at all; another client (invalid
+        -- BSN) or product (unknown code) under an issued number are findings of their own.
+        uitgegeven.toewijzing_nummer is null as is_zonder_toewijzing
+    from flagged
+    left join uitgegeven
+        on
+            flagged.standard = uitgegeven.standard
+            and flagged.gemeente_code = uitgegeven.gemeente_code
+            and flagged.aanbieder_agb = uitgegeven.aanbieder_agb
+            and flagged.toewijzing_nummer = uitgegeven.toewijzing_nummer
+)
+
+select * from final

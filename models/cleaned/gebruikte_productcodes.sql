@@ -1,0 +1,60 @@
+-- One row per product code an aanbieder used for a toewijzing in a 305, 307 or 323, with
+-- whether the gemeente knows the code. The gemeente's product list is the codes it allocates
+-- itself: a code no toewijzing of the gemeente (in that standard) ever carried is not on it.
+with gebruikt as (
+    select
+        standard,
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        product_code
+    from ({{ message_records(ref('stg_istandaarden__start_producten')) }})
+    union
+    select
+        standard,
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        product_code
+    from ({{ message_records(ref('stg_istandaarden__stop_producten')) }})
+    union
+    select
+        standard,
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        product_code
+    from ({{ message_records(ref('stg_istandaarden__prestaties')) }})
+),
+
+productlijst as (
+    select distinct
+        standard,
+        gemeente_code,
+        product_code
+    from {{ ref('toewijzing_versies') }}
+    where product_code is not null
+),
+
+final as (
+    select
+        {{ surrogate_key([
+            'gebruikt.standard', 'gebruikt.gemeente_code', 'gebruikt.aanbieder_agb',
+            'gebruikt.toewijzing_nummer', 'gebruikt.product_code'
+        ]) }} as gebruikte_productcode_id,
+        gebruikt.standard,
+        gebruikt.gemeente_code,
+        gebruikt.aanbieder_agb,
+        gebruikt.toewijzing_nummer,
+        gebruikt.product_code,
+        gebruikt.product_code is null or productlijst.product_code is not null
+            as is_bekende_productcode
+    from gebruikt
+    left join productlijst
+        on
+            gebruikt.standard = productlijst.standard
+            and gebruikt.gemeente_code = productlijst.gemeente_code
+            and gebruikt.product_code = productlijst.product_code
+)
+
+select * from final
