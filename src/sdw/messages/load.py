@@ -23,7 +23,6 @@ import pandas as pd
 from sdw.config import Settings
 from sdw.files import FileLedger, keep_quarantined
 from sdw.inputs import Offered, offered_files
-from sdw.messages.layout import INGEST_FILE_COLUMNS
 from sdw.messages.parallel import Parsing
 from sdw.messages.parse import ParseContext, ParsedMessage
 from sdw.messages.schemas import schema_set
@@ -126,25 +125,18 @@ def _file_record(
     reason: str | None = None,
     message: ParsedMessage | None = None,
 ) -> tuple:
-    kind = message.kind if message else None
-    values = {
-        "file_id": offered.file_id,
-        "path": offered.path,
-        "size_bytes": offered.size,
-        "status": status,
-        "reason": reason,
-        "standard": kind and kind.standard,
-        "release": kind and kind.release,
-        "message_type": kind and kind.message_type,
-        "message_count": 1 if message else 0,
-        "client_count": message.client_count if message else 0,
-        "product_count": message.product_count if message else 0,
-        "retour_code_count": message.retour_code_count if message else 0,
-        "invalid_bsn_count": message.invalid_bsn_count if message else 0,
-        "xsd_file": message and message.xsd_file,
-        "loaded_at": datetime.now(UTC).replace(tzinfo=None),
-    }
-    return tuple(values[c] for c in INGEST_FILE_COLUMNS)
+    """A raw.ingest_files row, in INGEST_FILE_COLUMNS order (a tuple, not a dict: per file)."""
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    if message is None:
+        return (offered.file_id, offered.path, offered.size, status, reason,
+                None, None, None, 0, 0, 0, 0, 0, None, loaded_at)  # fmt: skip
+    kind = message.kind
+    return (
+        offered.file_id, offered.path, offered.size, status, reason,
+        kind.standard, kind.release, kind.message_type, 1, message.client_count,
+        message.product_count, message.retour_code_count, message.invalid_bsn_count,
+        message.xsd_file, loaded_at,
+    )  # fmt: skip
 
 
 def parse_context(settings: Settings) -> ParseContext:
