@@ -21,6 +21,7 @@ from lxml import etree
 
 from sdw.cbs.load import ingest_cbs
 from sdw.demo import generate
+from sdw.messages.standards import BERICHT_CODES
 from sdw.pseudonym import is_test_bsn, passes_elfproef
 
 YEARS = (2024, 2025)
@@ -32,23 +33,6 @@ _NAMESPACE = re.compile(
     r"^http://www\.istandaarden\.nl/(?P<standard>iwmo|ijw)/3_2/(?:wmo|jw)(?P<number>\d{3})/schema$"
 )
 _DOMAIN = {"iwmo": "wmo", "ijw": "jeugd"}
-# BerichtCode per message (reference §1.1): (iWmo, iJw).
-_CODES = {
-    "301": ("414", "436"),
-    "302": ("415", "437"),
-    "305": ("418", "438"),
-    "306": ("419", "439"),
-    "307": ("420", "440"),
-    "308": ("421", "441"),
-    "315": ("444", "446"),
-    "316": ("445", "447"),
-    "317": ("480", "486"),
-    "318": ("481", "487"),
-    "319": ("482", "488"),
-    "320": ("483", "489"),
-    "323": ("484", "490"),
-    "325": ("485", "491"),
-}
 _RETOUR = {"301": "302", "305": "306", "307": "308", "315": "316", "317": "318", "319": "320"}
 _HOURS = {"01": 1 / 60, "04": 1.0, "16": 4.0}
 _VERBLIJF = {"35", "43", "44", "46", "04", "15"}
@@ -355,7 +339,8 @@ def _schemas(shared: Path, tmp: Path) -> dict[tuple[str, str], etree.XMLSchema]:
     """Every message's schema. iWmo publishes no XSD for its retours and 325, so those are the
     iJw twin's (reference §1.5) with the iWmo namespaces, basisschema and BerichtCode."""
     schemas = {}
-    for number, (wmo, jw) in _CODES.items():
+    for number in sorted({number for _, number in BERICHT_CODES}):
+        wmo, jw = BERICHT_CODES[("iwmo", number)], BERICHT_CODES[("ijw", number)]
         schemas[("ijw", number)] = etree.XMLSchema(
             etree.parse(str(shared / "istandaarden" / "ijw-3.2" / f"JW{number}.xsd"))
         )

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Generic, TypeVar
 
+from sdw.messages.standards import BERICHT_CODES
+
 T = TypeVar("T")
 
 
@@ -43,24 +45,7 @@ FROM_GEMEENTE = {
     "323": False,
 }
 RETOUR_OF = {"302": "301", "306": "305", "308": "307", "316": "315", "318": "317", "320": "319"}
-# COD002-VEKT BerichtCode per message number: (iWmo, iJw).
-BERICHT_CODES = {
-    "301": ("414", "436"),
-    "302": ("415", "437"),
-    "305": ("418", "438"),
-    "306": ("419", "439"),
-    "307": ("420", "440"),
-    "308": ("421", "441"),
-    "315": ("444", "446"),
-    "316": ("445", "447"),
-    "317": ("480", "486"),
-    "318": ("481", "487"),
-    "319": ("482", "488"),
-    "320": ("483", "489"),
-    "323": ("484", "490"),
-    "325": ("485", "491"),
-}
-MESSAGE_NUMBERS = tuple(BERICHT_CODES)
+MESSAGE_NUMBERS = tuple(sorted({number for _, number in BERICHT_CODES}))
 
 
 @dataclass(frozen=True)
@@ -84,14 +69,14 @@ IWMO = Standard(
     key="iwmo",
     type_prefix="WMO",
     element_prefix="wmo",
-    bericht_codes={number: codes[0] for number, codes in BERICHT_CODES.items()},
+    bericht_codes={n: code for (std, n), code in BERICHT_CODES.items() if std == "iwmo"},
     xsd_versie=("1.0.0", "1.0.0"),
 )
 IJW = Standard(
     key="ijw",
     type_prefix="JW",
     element_prefix="jw",
-    bericht_codes={number: codes[1] for number, codes in BERICHT_CODES.items()},
+    bericht_codes={n: code for (std, n), code in BERICHT_CODES.items() if std == "ijw"},
     xsd_versie=("0.1.0", "0.1.0"),
 )
 STANDARDS = (IWMO, IJW)
