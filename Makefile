@@ -13,7 +13,7 @@ DEMO_DIR ?= warehouse/demo
 FIXTURE_WAREHOUSE := warehouse/test/fixture.duckdb
 BENCH_LINES ?= 200000
 
-.PHONY: help install demo dev build test lint dbt-test pytest defs-check gx-sync bench-ingest lock clean
+.PHONY: help install demo dev test lint dbt-test pytest defs-check gx-sync bench-ingest lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
