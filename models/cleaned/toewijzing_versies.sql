@@ -1,8 +1,23 @@
 -- Every version of every toegewezen product, once. A 301 repeats all of a client's toewijzingen
 -- that are still valid (OP087), so the same version arrives many times; a version is a
 -- distinct Toewijzingsdatum + Toewijzingstijd, and the most recent one is current (OP033x1).
+-- iWmo 2.x has no ToewijzingNummer: there a toegewezen product is known by its
+-- Beschikkingnummer, product, Ingangsdatum and aanbieder instead.
 with toegewezen as (
     {{ message_records(ref('stg_istandaarden__toegewezen_producten')) }}
+),
+
+keyed as (
+    select
+        *,
+        coalesce(
+            cast(toewijzing_nummer as varchar),
+            concat_ws(
+                '|', beschikkingnummer, product_categorie, product_code,
+                cast(ingangsdatum as varchar), product_aanbieder_agb
+            )
+        ) as toewijzing_sleutel
+    from toegewezen
 ),
 
 deduplicated as (
@@ -10,17 +25,17 @@ deduplicated as (
         *,
         row_number() over (
             partition by
-                standard, gemeente_code, toewijzing_nummer, toewijzingsdatum, toewijzingstijd
+                standard, gemeente_code, toewijzing_sleutel, toewijzingsdatum, toewijzingstijd
             order by dagtekening asc, file_id asc, product_seq asc
         ) as delivery_seq
-    from toegewezen
+    from keyed
 ),
 
 versions as (
     select
         *,
         row_number() over (
-            partition by standard, gemeente_code, toewijzing_nummer
+            partition by standard, gemeente_code, toewijzing_sleutel
             order by toewijzingsdatum desc, toewijzingstijd desc
         ) as recency
     from deduplicated
@@ -29,10 +44,10 @@ versions as (
 
 final as (
     select
-        {{ surrogate_key(['standard', 'gemeente_code', 'toewijzing_nummer']) }}
+        {{ surrogate_key(['standard', 'gemeente_code', 'toewijzing_sleutel']) }}
             as toewijzing_id,
         {{ surrogate_key([
-            'standard', 'gemeente_code', 'toewijzing_nummer', 'toewijzingsdatum',
+            'standard', 'gemeente_code', 'toewijzing_sleutel', 'toewijzingsdatum',
             'toewijzingstijd'
         ]) }} as toewijzing_versie_id,
         standard,
