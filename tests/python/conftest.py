@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 
 from sdw.config import PROJECT_DIR, Settings, settings
+from sdw.demo import generate
+from sdw.pipeline import run_pipeline
 
 FIXTURE_MESSAGES = PROJECT_DIR / "tests" / "fixtures" / "messages"
 
@@ -28,3 +30,21 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("SDW_WAREHOUSE", str(tmp_path / "warehouse" / "test.duckdb"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     return settings()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> tuple[dict, Path]:
+    """A small demo gemeente, every defect type planted, through the whole pipeline once per
+    session: (the generator's ground truth, the warehouse file). Tests only read it."""
+    root = tmp_path_factory.mktemp("demo")
+    truth = generate(root / "demo", seed=7, inwoners=5_000, defect_rate=0.03)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("SDW_PSEUDONYM_KEY", "SDW_QUARANTINE", "SDW_REPORTS"):
+            patch.delenv(name, raising=False)
+        patch.setenv("SDW_WAREHOUSE", str(root / "warehouse" / "demo.duckdb"))
+        patch.setenv("SDW_INBOX", str(root / "demo" / "inbox"))
+        patch.setenv("SDW_CBS_DIR", str(root / "demo" / "cbs"))
+        patch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+        config = settings()
+        run_pipeline(config)
+    return truth, config.warehouse

@@ -12,10 +12,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sdw.config import settings
-from sdw.demo import generate
-from sdw.pipeline import run_pipeline
-
 # Ground-truth defect type -> the check that must find it.
 CHECK_FOR_DEFECT = {
     "toewijzing_without_305": "toewijzing_without_start",
@@ -79,23 +75,6 @@ KEYS = {
         lambda d: (d["path"],),
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A small demo gemeente with every defect type planted, through the whole pipeline."""
-    root = tmp_path_factory.mktemp("ground_truth")
-    truth = generate(root / "demo", seed=7, inwoners=5_000, defect_rate=0.03)
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("SDW_PSEUDONYM_KEY", "SDW_QUARANTINE", "SDW_REPORTS"):
-            patch.delenv(name, raising=False)
-        patch.setenv("SDW_WAREHOUSE", str(root / "warehouse" / "demo.duckdb"))
-        patch.setenv("SDW_INBOX", str(root / "demo" / "inbox"))
-        patch.setenv("SDW_CBS_DIR", str(root / "demo" / "cbs"))
-        patch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
-        config = settings()
-        run_pipeline(config)
-    return truth, config.warehouse
 
 
 def found_keys(warehouse: Path, check: str) -> set[tuple]:
