@@ -3,6 +3,9 @@
 Nothing is kept after a file is written, so memory does not grow with the output: planted defects
 and complications stream to temporary JSON-lines files that ``GroundTruth.finish`` splices into
 ``ground_truth.json``.
+
+``split_last_day`` splits a written inbox into everything before its last day and that day, for
+runs that load the archive and then one more day (the incremental test, the benchmark).
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
+import shutil
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -201,3 +207,70 @@ class Inbox:
         data = document(standard, "325", antwoord_header(sent, declaratie), body)
         self._store(sent, declaratie.ontvanger, code, data, "", 0.0)
         return sent
+
+
+# --- splitting an inbox by day (incremental runs) ---------------------------------------------
+
+_OWN_DAY = re.compile(rb"<(?:\w+:)?DagtekeningRetour>(\d{4}-\d{2}-\d{2})<")
+_DAY = re.compile(rb"<(?:\w+:)?Dagtekening>(\d{4}-\d{2}-\d{2})<")
+_NAME_DAY = re.compile(r"^[^_]+_\d+_(\d{6})")
+_HEADER_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class InboxSplit:
+    """What ``split_last_day`` did: the day split on and how many files went each way."""
+
+    day: date
+    before_files: int
+    last_day_files: int
+
+
+def file_day(path: Path) -> date | None:
+    """The day a message file was sent: a retour's DagtekeningRetour, otherwise the header's
+    (first) Dagtekening. A file cut off before its header ends falls back to the demo's file name
+    (``<sender>_<BerichtCode>_<yymmdd...>``); None when neither tells."""
+    with open(path, "rb") as f:
+        head = f.read(_HEADER_BYTES)
+    found = _OWN_DAY.search(head) or _DAY.search(head)
+    if found:
+        return date.fromisoformat(found.group(1).decode())
+    named = _NAME_DAY.match(path.name)
+    if named:
+        digits = named.group(1)
+        return date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
+    return None
+
+
+def split_last_day(
+    inbox: Path, before: Path, last_day: Path, *, day: date | None = None
+) -> InboxSplit:
+    """Split a message inbox in two for a "load everything, then one more day" run.
+
+    Every ``*.xml`` file under ``inbox`` dated (``file_day``) before ``day`` goes to ``before``,
+    every file dated ``day`` or later to ``last_day``; each keeps its path relative to ``inbox``.
+    ``day`` defaults to the latest day any file carries, so ``last_day`` gets exactly the last
+    day's traffic. Files are hard-linked where the file system allows, else copied; ``inbox`` is
+    left as it is. A file whose day cannot be read goes to ``before``. Both folders are created;
+    files already in them are kept (so give empty folders). Zip archives are not split.
+    """
+    inbox = Path(inbox)
+    dated = [(path, file_day(path)) for path in sorted(inbox.rglob("*.xml")) if path.is_file()]
+    if day is None:
+        days = [d for _, d in dated if d is not None]
+        if not days:
+            raise ValueError(f"no dated message file in {inbox}")
+        day = max(days)
+    counts = {False: 0, True: 0}
+    for path, file_date in dated:
+        late = file_date is not None and file_date >= day
+        target = (last_day if late else before) / path.relative_to(inbox)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copy2(path, target)
+        counts[late] += 1
+    Path(before).mkdir(parents=True, exist_ok=True)
+    Path(last_day).mkdir(parents=True, exist_ok=True)
+    return InboxSplit(day=day, before_files=counts[False], last_day_files=counts[True])
