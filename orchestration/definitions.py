@@ -3,14 +3,14 @@
 import dagster as dg
 
 from orchestration.dbt import dbt_quality_marts, dbt_resource, dbt_warehouse
-from orchestration.ingest import raw_cbs, raw_messages
+from orchestration.ingest import raw_budget, raw_cbs, raw_messages
 from orchestration.jobs import full_refresh_job, inbox_job
 from orchestration.quality import quality_checks, quality_findings
 from orchestration.schedules import daily_full_refresh
 from orchestration.sensors import inbox_sensor
 
 defs = dg.Definitions(
-    assets=[raw_messages, raw_cbs, dbt_warehouse, quality_checks, dbt_quality_marts],
+    assets=[raw_messages, raw_cbs, raw_budget, dbt_warehouse, quality_checks, dbt_quality_marts],
     asset_checks=[quality_findings],
     jobs=[inbox_job, full_refresh_job],
     schedules=[daily_full_refresh],

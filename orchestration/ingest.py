@@ -1,6 +1,7 @@
-"""Loading files into the raw tables: message files from SDW_INBOX, CBS extracts from SDW_CBS_DIR.
+"""Loading files into the raw tables: message files from SDW_INBOX, CBS extracts from SDW_CBS_DIR,
+the gemeente's inkoop catalogue and budget plafonds from SDW_BUDGET_DIR.
 
-Both loaders skip files they already account for, so a run loads exactly what is new. Reading
+The loaders skip files they already account for, so a run loads exactly what is new. Reading
 a folder can fail for passing reasons (a share being remounted, a file still being copied):
 such errors are retried with backoff; anything else fails the run at once with its reason.
 """
@@ -9,6 +10,8 @@ from collections.abc import Callable
 
 import dagster as dg
 
+from sdw.budget.layout import BUDGET_TABLES
+from sdw.budget.load import BudgetReport, ingest_budget
 from sdw.cbs.layout import CBS_TABLES
 from sdw.cbs.load import CbsReport, ingest_cbs
 from sdw.config import settings
@@ -86,3 +89,23 @@ def raw_cbs(context: dg.AssetExecutionContext):
         report = CbsReport()
     keys = [["raw", table] for table in CBS_TABLES]
     yield from _report(context, keys, report, observations=report.observations)
+
+
+@dg.multi_asset(
+    specs=_specs(
+        BUDGET_TABLES, "Inkoop catalogue and budget plafonds as loaded from SDW_BUDGET_DIR."
+    ),
+    name="raw_budget",
+    description="Load every new inkoop or budget CSV in SDW_BUDGET_DIR (optional) into raw.",
+)
+def raw_budget(context: dg.AssetExecutionContext):
+    config = settings()
+    if config.budget_dir.is_dir():
+        report = retrying_io(context, lambda: ingest_budget([config.budget_dir], config))
+    else:
+        context.log.info(
+            "no budget folder at %s (SDW_BUDGET_DIR): nothing to load", config.budget_dir
+        )
+        report = BudgetReport()
+    keys = [["raw", table] for table in BUDGET_TABLES]
+    yield from _report(context, keys, report, rows=report.rows)

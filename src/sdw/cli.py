@@ -96,6 +96,18 @@ def _ingest_cbs(args: argparse.Namespace) -> None:
         print(f"  quarantined {path}: {reason}")
 
 
+def _ingest_budget(args: argparse.Namespace) -> None:
+    from sdw.budget.load import ingest_budget
+
+    report = ingest_budget(args.paths, settings())
+    print(
+        f"{report.loaded} loaded, {report.quarantined} quarantined, {report.duplicate} duplicate, "
+        f"{report.skipped} already loaded; {report.rows} rows"
+    )
+    for path, reason in report.quarantine_reasons:
+        print(f"  quarantined {path}: {reason}")
+
+
 def _fetch_cbs(args: argparse.Namespace) -> None:
     from sdw.cbs.fetch import fetch_tables
 
@@ -187,6 +199,14 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     cbs.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     cbs.set_defaults(handler=_ingest_cbs)
+    budget = kinds.add_parser(
+        "budget", help="load a gemeente's inkoop catalogue and budget plafonds (CSV)",
+        description="Load inkoop catalogues and budget plafonds (CSV with the columns the "
+        "README lists; files or folders, recursively) into raw. A file that is neither is "
+        "quarantined with the reason; a rerun adds nothing.",
+    )  # fmt: skip
+    budget.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    budget.set_defaults(handler=_ingest_budget)
 
     fetch = commands.add_parser("fetch", help="download source files (needs the network)")
     sources = fetch.add_subparsers(dest="kind", required=True, metavar="KIND")

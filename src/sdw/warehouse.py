@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from sdw.budget.layout import BUDGET_TABLES
 from sdw.cbs.layout import CBS_TABLES
 from sdw.messages.layout import INGEST_FILE_COLUMNS, table_columns
 from sdw.quality.results import RESULT_COLUMNS, RUN_COLUMNS
@@ -37,6 +38,7 @@ def raw_tables() -> dict[str, tuple[str, ...]]:
         "dq_check_runs": RUN_COLUMNS,
         "dq_check_results": RESULT_COLUMNS,
         **CBS_TABLES,
+        **BUDGET_TABLES,
     }
 
 

@@ -1,0 +1,1 @@
+"""A gemeente's inkoop catalogue and budget plafonds (CSV) into raw."""
