@@ -78,7 +78,13 @@ linked as (
         toewijzingen.frequentie,
         debits.product_einddatum - debits.product_begindatum + 1 as dagen,
         -- Months the ProductPeriode touches, for a volume allocated per maand.
-        datediff('month', debits.product_begindatum, debits.product_einddatum) + 1 as maanden,
+        cast(
+            (extract(year from debits.product_einddatum) - extract(year from debits.product_begindatum))
+            * 12
+            + extract(month from debits.product_einddatum)
+            - extract(month from debits.product_begindatum)
+            + 1 as bigint
+        ) as maanden,
         debits.geleverd_volume * eenheden.minuten_per_eenheid as minuten
     from debits
     inner join declaraties

@@ -8,7 +8,7 @@ with gebruikt as (
         aanbieder_agb,
         toewijzing_nummer,
         product_code
-    from ({{ message_records(ref('stg_istandaarden__start_producten')) }})
+    from ({{ message_records(ref('stg_istandaarden__start_producten')) }}) as starts
     union
     select
         standard,
@@ -16,7 +16,7 @@ with gebruikt as (
         aanbieder_agb,
         toewijzing_nummer,
         product_code
-    from ({{ message_records(ref('stg_istandaarden__stop_producten')) }})
+    from ({{ message_records(ref('stg_istandaarden__stop_producten')) }}) as stops
     union
     select
         standard,
@@ -24,7 +24,7 @@ with gebruikt as (
         aanbieder_agb,
         toewijzing_nummer,
         product_code
-    from ({{ message_records(ref('stg_istandaarden__prestaties')) }})
+    from ({{ message_records(ref('stg_istandaarden__prestaties')) }}) as prestaties
 ),
 
 productlijst as (

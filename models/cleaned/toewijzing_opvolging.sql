@@ -51,7 +51,8 @@ final as (
         per_toewijzing.eerste_begindatum,
         per_toewijzing.laatste_einddatum,
         per_toewijzing.zorgduur_dagen,
-        per_toewijzing.eerste_begindatum - toewijzingen.ingangsdatum as wachttijd_dagen,
+        cast(per_toewijzing.eerste_begindatum - toewijzingen.ingangsdatum as bigint)
+            as wachttijd_dagen,
         coalesce(per_toewijzing.zorgperiode_count, 0) as zorgperiode_count,
         coalesce(per_toewijzing.is_beeindigd, false) as is_beeindigd,
         gemelde_nummers.toewijzing_nummer is null

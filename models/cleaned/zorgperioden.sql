@@ -18,6 +18,10 @@ kalender as (
     select * from {{ ref('kalender') }}
 ),
 
+reden_beeindiging as (
+    select * from {{ ref('reden_beeindiging') }}
+),
+
 final as (
     select
         starts.zorgperiode_id,
@@ -34,6 +38,8 @@ final as (
         starts.begindatum,
         stops.einddatum,
         stops.reden_beeindiging,
+        -- How the care ended, comparable across domains (seed reden_beeindiging).
+        reden_beeindiging.afloop,
         starts.start_bericht_identificatie,
         starts.start_dagtekening,
         starts.start_gemeld_datum,
@@ -43,13 +49,15 @@ final as (
         -- OP271: a start is to be reported within 5 working days of the real start; measured
         -- from the first report and the Begindatum it stated (a correction keeps that date).
         gemeld.werkdag_nummer - begonnen.werkdag_nummer as start_melding_werkdagen,
-        starts.begindatum
-        - coalesce(toewijzingen.ingangsdatum, starts.toewijzing_ingangsdatum)
-            as wachttijd_dagen,
-        stops.einddatum - starts.begindatum as start_tot_stop_dagen,
+        -- days as bigint, as DuckDB's date subtraction gives them (PostgreSQL's: integer)
+        cast(
+            starts.begindatum - coalesce(toewijzingen.ingangsdatum, starts.toewijzing_ingangsdatum)
+            as bigint
+        ) as wachttijd_dagen,
+        cast(stops.einddatum - starts.begindatum as bigint) as start_tot_stop_dagen,
         case
             when stops.einddatum >= starts.begindatum
-                then stops.einddatum - starts.begindatum + 1
+                then cast(stops.einddatum - starts.begindatum + 1 as bigint)
         end as zorgduur_dagen,
         coalesce(stops.einddatum < starts.begindatum, false) as is_stop_voor_start,
         -- The gemeente issued no toewijzing with this number to this aanbieder. A number it did
@@ -95,6 +103,11 @@ final as (
             and starts.aanbieder_agb = toewijzingen.aanbieder_agb
             and starts.client_pseudonym = toewijzingen.client_pseudonym
             and starts.product_code is not distinct from toewijzingen.product_code
+    left join reden_beeindiging
+        on
+            starts.standard = reden_beeindiging.standard
+            and starts.release_family = reden_beeindiging.release_family
+            and stops.reden_beeindiging = reden_beeindiging.code
 )
 
 select * from final

@@ -21,7 +21,7 @@ first_reported as (
         {{ var('zorgperiode_key') | join(', ') }},
         min(dagtekening) as eerste_dagtekening
     from starts
-    group by all
+    group by {{ var('zorgperiode_key') | join(', ') }}
 ),
 
 -- The same, whichever client: the start a correction deletes may have gone out under a
@@ -31,7 +31,7 @@ first_reported_any_client as (
         {{ var('zorgperiode_key') | reject('equalto', 'client_pseudonym') | join(', ') }},
         min(dagtekening) as eerste_dagtekening
     from starts
-    group by all
+    group by {{ var('zorgperiode_key') | reject('equalto', 'client_pseudonym') | join(', ') }}
 ),
 
 -- Per message: the earliest first report among the starts it deletes, per product line.
@@ -46,7 +46,7 @@ corrected as (
         starts.product_categorie,
         starts.product_code,
         min(first_reported.eerste_dagtekening) as eerste_dagtekening,
-        arg_min(first_reported.begindatum, first_reported.eerste_dagtekening)
+        {{ arg_min('first_reported.begindatum', 'first_reported.eerste_dagtekening') }}
             as eerste_begindatum
     from starts
     inner join first_reported_any_client as first_reported
@@ -56,7 +56,15 @@ corrected as (
                 {%- if not loop.last %} and {% endif %}
             {% endfor %}
     where starts.status_aanlevering = '3'
-    group by all
+    group by
+        starts.file_id,
+        starts.standard,
+        starts.gemeente_code,
+        starts.aanbieder_agb,
+        starts.client_pseudonym,
+        starts.toewijzing_nummer,
+        starts.product_categorie,
+        starts.product_code
 ),
 
 final as (

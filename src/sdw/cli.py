@@ -149,6 +149,12 @@ def _export_parquet(args: argparse.Namespace) -> None:
     )
 
 
+def _dashboard(args: argparse.Namespace) -> None:
+    from sdw.dashboard import serve
+
+    serve(settings().warehouse, host=args.host, port=args.port)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="sdw",
@@ -253,6 +259,16 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parquet.add_argument("out", type=Path, metavar="DIR")
     parquet.set_defaults(handler=_export_parquet)
+
+    dashboard = commands.add_parser(
+        "dashboard", help="open the stuurinformatie dashboard on the warehouse (read-only)",
+        description="Serve the dashboard on http://HOST:PORT/: the marts of SDW_WAREHOUSE as "
+        "plots, with filters for gemeente, domain and period. Reads the warehouse read-only and "
+        "directly, without small-cell suppression: for internal use.",
+    )  # fmt: skip
+    dashboard.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    dashboard.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+    dashboard.set_defaults(handler=_dashboard)
     return top
 
 

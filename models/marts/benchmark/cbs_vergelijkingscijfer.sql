@@ -51,7 +51,9 @@ perioden as (
             else period_end
         end as periode_eind
     from cijfers
-    where period_type != 'peildatum' or strftime(period_start, '%m-%d') = '01-01'
+    where
+        period_type != 'peildatum'
+        or (extract(month from period_start) = 1 and extract(day from period_start) = 1)
 ),
 
 jeugd_totaal as (
@@ -82,7 +84,7 @@ jeugd_vorm_aantallen as (
     inner join vormen
         on
             vormen.standard = 'ijw'
-            and json_extract_string(perioden.dimensions, '$.VormenVanJeugdzorg') = vormen.cbs_code
+            and {{ json_text('perioden.dimensions', 'VormenVanJeugdzorg') }} = vormen.cbs_code
     where perioden.maat = 'jeugdzorg_jongeren'
 ),
 
@@ -124,11 +126,16 @@ jeugd_aandeel_bronnen as (
 ),
 
 jeugd_aandelen as (
-    select * from jeugd_aandeel_bronnen
-    qualify row_number() over (
-        partition by niveau, gemeente_code, periode_type, periode_start, vorm_code
-        order by voorrang
-    ) = 1
+    select *
+    from (
+        select *,
+            row_number() over (
+                partition by niveau, gemeente_code, periode_type, periode_start, vorm_code
+                order by voorrang
+            ) as rang
+        from jeugd_aandeel_bronnen
+    ) as gerangschikt
+    where rang = 1
 ),
 
 jeugd as (
@@ -170,38 +177,50 @@ jeugd as (
 ),
 
 wmo_per_vorm as (
-    -- 86050NED by TypeMaatwerkvoorziening (titles: its keys are not documented) before KWB.
-    select
-        perioden.niveau,
-        perioden.gemeente_code,
-        perioden.periode_type,
-        perioden.periode_start,
-        perioden.periode_eind,
-        perioden.value as per_1000,
-        perioden.afronding as marge,
-        perioden.table_id,
-        coalesce(
-            vormen.vorm_code,
-            case
-                when json_extract_string(perioden.dimensions, '$.TypeMaatwerkvoorziening') is null
-                    then 'WMO'
-            end
-        ) as vorm_code
-    from perioden
-    left join categorie_titels
-        on
-            categorie_titels.dimension = 'TypeMaatwerkvoorziening'
-            and json_extract_string(perioden.dimensions, '$.TypeMaatwerkvoorziening')
-            = categorie_titels.code
-    left join vormen
-        on vormen.standard = 'iwmo' and lower(categorie_titels.title) = lower(vormen.cbs_titel)
-    where perioden.maat = 'wmo_clienten_per_1000'
-    qualify row_number() over (
-        partition by
-            perioden.niveau, perioden.gemeente_code, perioden.periode_type,
-            perioden.periode_start, vorm_code
-        order by perioden.reeks = 'wmo_maatwerk' desc, perioden.loaded_at desc
-    ) = 1
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by niveau, gemeente_code, periode_type, periode_start, vorm_code
+                order by is_maatwerk desc, loaded_at desc
+            ) as rang
+        from (
+            -- 86050NED by TypeMaatwerkvoorziening (titles: its keys are not documented) before KWB.
+            select
+                perioden.niveau,
+                perioden.gemeente_code,
+                perioden.periode_type,
+                perioden.periode_start,
+                perioden.periode_eind,
+                perioden.value as per_1000,
+                perioden.afronding as marge,
+                perioden.table_id,
+                perioden.reeks = 'wmo_maatwerk' as is_maatwerk,
+                perioden.loaded_at,
+                coalesce(
+                    vormen.vorm_code,
+                    case
+                        when
+                            {{ json_text('perioden.dimensions', 'TypeMaatwerkvoorziening') }}
+                            is null
+                            then 'WMO'
+                    end
+                ) as vorm_code
+            from perioden
+            left join categorie_titels
+                on
+                    categorie_titels.dimension = 'TypeMaatwerkvoorziening'
+                    and {{ json_text('perioden.dimensions', 'TypeMaatwerkvoorziening') }}
+                    = categorie_titels.code
+            left join vormen
+                on
+                    vormen.standard = 'iwmo'
+                    and lower(categorie_titels.title) = lower(vormen.cbs_titel)
+            where perioden.maat = 'wmo_clienten_per_1000'
+        ) as per_vorm
+    ) as gerangschikt
+    where rang = 1
 ),
 
 wmo as (

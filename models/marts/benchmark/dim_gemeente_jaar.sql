@@ -31,7 +31,7 @@ gebieden as (
         gemeente_code,
         editie_jaar as jaar,
         measure_stable_key,
-        cast(regexp_extract(measure_key, '_([0-9]+)$', 1) as integer) as nummer,
+        cast({{ regexp_group('measure_key', '_([0-9]+)$') }} as integer) as nummer,
         value_text
     from cijfers
     where reeks = 'gebieden' and value_text is not null
@@ -61,15 +61,19 @@ gebieden_indeling as (
 -- from the Leeftijd titles ("17 jaar") loaded with the table. Totals of Geslacht (T001038) and
 -- BurgerlijkeStaat (T001019) only.
 leeftijden as (
-    select
-        code,
-        case
-            when title similar to '[0-9]+ jaar' then cast(split_part(title, ' ', 1) as integer)
-        end as leeftijd,
-        lower(title) like 'totaal%' as is_totaal
-    from dimension_codes
-    where dimension = 'Leeftijd'
-    qualify row_number() over (partition by code order by file_id) = 1
+    select *
+    from (
+        select
+            code,
+            case
+                when title similar to '[0-9]+ jaar' then cast(split_part(title, ' ', 1) as integer)
+            end as leeftijd,
+            lower(title) like 'totaal%' as is_totaal,
+            row_number() over (partition by code order by file_id) as rang
+        from dimension_codes
+        where dimension = 'Leeftijd'
+    ) as gerangschikt
+    where rang = 1
 ),
 
 bevolking_cijfers as (
@@ -77,13 +81,13 @@ bevolking_cijfers as (
         gemeente_code,
         period_start,
         value,
-        json_extract_string(dimensions, '$.Leeftijd') as leeftijd_code
+        {{ json_text('dimensions', 'Leeftijd') }} as leeftijd_code
     from cijfers
     where
         maat = 'bevolking_1_januari'
         and period_type = 'jaar'
-        and coalesce(json_extract_string(dimensions, '$.Geslacht'), 'T001038') = 'T001038'
-        and coalesce(json_extract_string(dimensions, '$.BurgerlijkeStaat'), 'T001019') = 'T001019'
+        and coalesce({{ json_text('dimensions', 'Geslacht') }}, 'T001038') = 'T001038'
+        and coalesce({{ json_text('dimensions', 'BurgerlijkeStaat') }}, 'T001019') = 'T001019'
 ),
 
 bevolking as (
@@ -189,13 +193,13 @@ carried as (
         jongeren_tot_18,
         jongeren_tot_18_bron,
         coalesce(
-            last_value(gemeente_naam ignore nulls) over earlier,
-            first_value(gemeente_naam ignore nulls) over later
+            {{ last_non_null('gemeente_naam', 'earlier') }},
+            {{ first_non_null('gemeente_naam', 'later') }}
         ) as gemeente_naam,
-        last_value(jeugdregio_code ignore nulls) over earlier as jeugdregio_code,
-        last_value(jeugdregio_naam ignore nulls) over earlier as jeugdregio_naam,
-        last_value(seed_grootteklasse_code ignore nulls) over earlier as seed_grootteklasse_code,
-        last_value(inwoners ignore nulls) over earlier as laatste_inwoners
+        {{ last_non_null('jeugdregio_code', 'earlier') }} as jeugdregio_code,
+        {{ last_non_null('jeugdregio_naam', 'earlier') }} as jeugdregio_naam,
+        {{ last_non_null('seed_grootteklasse_code', 'earlier') }} as seed_grootteklasse_code,
+        {{ last_non_null('inwoners', 'earlier') }} as laatste_inwoners
     from combined
     window
         earlier as (

@@ -22,11 +22,15 @@ ketens as (
 ),
 
 laatste as (
-    select
-        old_code,
-        new_code as opvolger_code
-    from ketens
-    qualify row_number() over (partition by old_code order by stappen desc) = 1
+    select *
+    from (
+        select
+            old_code,
+            new_code as opvolger_code,
+            row_number() over (partition by old_code order by stappen desc) as rang
+        from ketens
+    ) as gerangschikt
+    where rang = 1
 ),
 
 final as (

@@ -35,7 +35,9 @@ jaren as (
 ),
 
 helften as (
-    select unnest([1, 2]) as helft
+    select 1 as helft
+    union all
+    select 2 as helft
 ),
 
 -- Every form with itself and each form above it.

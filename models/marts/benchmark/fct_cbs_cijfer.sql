@@ -24,38 +24,46 @@ herindelingen as (
 ),
 
 measures as (
-    -- The title and unit CBS gave a table's measure key most recently.
-    select
-        measures.measure_key,
-        measures.title,
-        measures.unit,
-        measures.decimals,
-        upper(measures.table_id) as table_id
-    from {{ ref('stg_cbs__measures') }} as measures
-    inner join files on measures.file_id = files.file_id
-    qualify row_number() over (
-        partition by upper(measures.table_id), measures.measure_key
-        order by files.loaded_at desc, files.file_id desc
-    ) = 1
+    select *
+    from (
+        -- The title and unit CBS gave a table's measure key most recently.
+        select
+            measures.measure_key,
+            measures.title,
+            measures.unit,
+            measures.decimals,
+            upper(measures.table_id) as table_id,
+            row_number() over (
+                partition by upper(measures.table_id), measures.measure_key
+                order by files.loaded_at desc, files.file_id desc
+            ) as rang
+        from {{ ref('stg_cbs__measures') }} as measures
+        inner join files on measures.file_id = files.file_id
+    ) as gerangschikt
+    where rang = 1
 ),
 
 latest as (
-    select
-        observations.*,
-        files.edition,
-        files.loaded_at,
-        upper(files.table_id) as table_id
-    from observations
-    inner join files on observations.file_id = files.file_id
-    qualify row_number() over (
-        partition by
-            upper(files.table_id),
-            observations.region_code,
-            observations.period_code,
-            observations.dimensions,
-            observations.measure_key
-        order by files.loaded_at desc, files.file_id desc, observations.row_seq desc
-    ) = 1
+    select *
+    from (
+        select
+            observations.*,
+            files.edition,
+            files.loaded_at,
+            upper(files.table_id) as table_id,
+            row_number() over (
+                partition by
+                    upper(files.table_id),
+                    observations.region_code,
+                    observations.period_code,
+                    observations.dimensions,
+                    observations.measure_key
+                order by files.loaded_at desc, files.file_id desc, observations.row_seq desc
+            ) as rang
+        from observations
+        inner join files on observations.file_id = files.file_id
+    ) as gerangschikt
+    where rang = 1
 ),
 
 final as (

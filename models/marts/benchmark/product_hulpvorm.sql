@@ -19,32 +19,36 @@ categorie as (
 ),
 
 kandidaten as (
-    select
-        producten.gemeente_code,
-        producten.standard,
-        producten.product_categorie,
-        producten.product_code,
-        crosswalk.vorm_code,
-        crosswalk.toelichting,
-        case
-            when crosswalk.gemeente_code = '*' then 'crosswalk_standaard'
-            else 'crosswalk_gemeente'
-        end as bron
-    from producten
-    inner join crosswalk
-        on
-            producten.standard = crosswalk.standard
-            and producten.product_categorie = crosswalk.product_categorie
-            and (producten.gemeente_code = crosswalk.gemeente_code or crosswalk.gemeente_code = '*')
-            and (producten.product_code = crosswalk.product_code or crosswalk.product_code = '*')
-    qualify row_number() over (
-        partition by
+    select *
+    from (
+        select
             producten.gemeente_code,
             producten.standard,
             producten.product_categorie,
-            producten.product_code
-        order by crosswalk.gemeente_code = '*', crosswalk.product_code = '*'
-    ) = 1
+            producten.product_code,
+            crosswalk.vorm_code,
+            crosswalk.toelichting,
+            case
+                when crosswalk.gemeente_code = '*' then 'crosswalk_standaard'
+                else 'crosswalk_gemeente'
+            end as bron,
+            row_number() over (
+                partition by
+                    producten.gemeente_code,
+                    producten.standard,
+                    producten.product_categorie,
+                    producten.product_code
+                order by crosswalk.gemeente_code = '*', crosswalk.product_code = '*'
+            ) as rang
+        from producten
+        inner join crosswalk
+            on
+                producten.standard = crosswalk.standard
+                and producten.product_categorie = crosswalk.product_categorie
+                and (producten.gemeente_code = crosswalk.gemeente_code or crosswalk.gemeente_code = '*')
+                and (producten.product_code = crosswalk.product_code or crosswalk.product_code = '*')
+    ) as gerangschikt
+    where rang = 1
 ),
 
 final as (

@@ -4,8 +4,13 @@ with berichten as (
 
 -- CBS's view of the gemeente: its latest year in dim_gemeente_jaar (per year: that mart).
 cbs as (
-    select * from {{ ref('dim_gemeente_jaar') }}
-    qualify row_number() over (partition by gemeente_code order by jaar desc) = 1
+    select *
+    from (
+        select *,
+            row_number() over (partition by gemeente_code order by jaar desc) as rang
+        from {{ ref('dim_gemeente_jaar') }}
+    ) as gerangschikt
+    where rang = 1
 ),
 
 verkeer as (

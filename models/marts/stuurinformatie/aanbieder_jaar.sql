@@ -3,15 +3,7 @@
 -- productcategorie that year). Wachttijd counts starts begun in the year, zorgduur and afloop
 -- the zorgperioden that ended in it; a stop before its start is left out of both.
 with zorgperioden as (
-    select
-        zorgperioden.*,
-        reden.afloop
-    from {{ ref('zorgperioden') }} as zorgperioden
-    left join {{ ref('reden_beeindiging') }} as reden
-        on
-            zorgperioden.standard = reden.standard
-            and zorgperioden.release_family = reden.release_family
-            and zorgperioden.reden_beeindiging = reden.code
+    select * from {{ ref('zorgperioden') }}
 ),
 
 jaren as (
@@ -142,15 +134,15 @@ combined as (
         coalesce(gestart.clienten_gestart, 0) as clienten_gestart,
         coalesce(beeindigd.zorgperioden_beeindigd, 0) as zorgperioden_beeindigd,
         coalesce(toegewezen.toewijzingen_ingegaan, 0) as toewijzingen_ingegaan,
-        cast(toegewezen.toewijzingen_gestart as double)
+        cast(toegewezen.toewijzingen_gestart as double precision)
         / nullif(toegewezen.toewijzingen_ingegaan, 0) as aandeel_toewijzingen_gestart,
-        cast(beeindigd.beeindigd_volgens_plan as double)
+        cast(beeindigd.beeindigd_volgens_plan as double precision)
         / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_volgens_plan,
-        cast(beeindigd.beeindigd_door_client as double)
+        cast(beeindigd.beeindigd_door_client as double precision)
         / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_voortijdig_door_client,
-        cast(beeindigd.beeindigd_door_aanbieder as double)
+        cast(beeindigd.beeindigd_door_aanbieder as double precision)
         / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_voortijdig_door_aanbieder,
-        cast(beeindigd.beeindigd_voortijdig as double)
+        cast(beeindigd.beeindigd_voortijdig as double precision)
         / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_voortijdig
     from keys
     left join clienten using (gemeente_code, aanbieder_agb, standard, product_categorie, jaar)

@@ -43,9 +43,9 @@ final as (
         coalesce(toewijzing_maand.toewijzingen_zonder_start, 0) as toewijzingen_zonder_start,
         coalesce(start_maand.starts_gemeld, 0) as starts_gemeld,
         coalesce(start_maand.starts_te_laat_gemeld, 0) as starts_te_laat_gemeld,
-        cast(toewijzing_maand.toewijzingen_zonder_start as double)
+        cast(toewijzing_maand.toewijzingen_zonder_start as double precision)
         / nullif(toewijzing_maand.toewijzingen_ingegaan, 0) as aandeel_zonder_start,
-        cast(start_maand.starts_te_laat_gemeld as double)
+        cast(start_maand.starts_te_laat_gemeld as double precision)
         / nullif(start_maand.starts_gemeld, 0) as aandeel_te_laat_gemeld
     from toewijzing_maand
     full outer join start_maand

@@ -23,7 +23,11 @@ renamed as (
         end as region_level,
         -- The gemeente a GM, WK or BU code lies in: the four digits messages use.
         case
-            when region_code similar to '(GM|WK|BU)[0-9]{4}.*' then substr(region_code, 3, 4)
+            -- (SIMILAR TO matches the whole text, and `.` is a regex on DuckDB only: no `.*`)
+            when
+                substr(region_code, 1, 2) in ('GM', 'WK', 'BU')
+                and substr(region_code, 3, 4) similar to '[0-9]{4}'
+                then substr(region_code, 3, 4)
         end as gemeente_code,
         period_code,
         {{ cbs_period('period_code') }},
