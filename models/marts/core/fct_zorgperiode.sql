@@ -23,7 +23,7 @@ final as (
         zorgperioden.einddatum,
         zorgperioden.reden_beeindiging,
         reden_beeindiging.omschrijving as reden_beeindiging_omschrijving,
-        reden_beeindiging.afloop,
+        zorgperioden.afloop,
         zorgperioden.wachttijd_dagen,
         zorgperioden.zorgduur_dagen,
         zorgperioden.is_stop_voor_start,

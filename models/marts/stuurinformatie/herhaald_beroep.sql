@@ -3,15 +3,7 @@
 -- same domain (with any aanbieder) within 6 and within 12 months. A period counts only once its
 -- window has fully passed by the peildatum, so recent endings never look like successes.
 with zorgperioden as (
-    select
-        zorgperioden.*,
-        reden.afloop
-    from {{ ref('zorgperioden') }} as zorgperioden
-    left join {{ ref('reden_beeindiging') }} as reden
-        on
-            zorgperioden.standard = reden.standard
-            and zorgperioden.release_family = reden.release_family
-            and zorgperioden.reden_beeindiging = reden.code
+    select * from {{ ref('zorgperioden') }}
 ),
 
 volgens_plan as (
