@@ -1,0 +1,60 @@
+"""Every figure's definition, read from the dbt project: a mart's and a column's description in
+the model YAML, with `{{ doc('term') }}` replaced by the glossary's doc block, as dbt renders
+it. Read from the source files, so the dashboard needs no `dbt docs generate` first."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import yaml
+
+from sdw.config import PROJECT_DIR
+
+MODELS = PROJECT_DIR / "models"
+DOC_BLOCK = re.compile(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}", re.S)
+DOC_CALL = re.compile(r"{{\s*doc\(\s*['\"](\w+)['\"]\s*\)\s*}}")
+
+
+@cache
+def _doc_blocks() -> dict[str, str]:
+    blocks: dict[str, str] = {}
+    for path in sorted(MODELS.rglob("*.md")):
+        for name, text in DOC_BLOCK.findall(path.read_text(encoding="utf-8")):
+            blocks[name] = text.strip()
+    return blocks
+
+
+def render(description: str) -> str:
+    blocks = _doc_blocks()
+    return DOC_CALL.sub(lambda m: blocks.get(m.group(1), m.group(0)), description or "").strip()
+
+
+@cache
+def _models() -> dict[str, dict]:
+    models: dict[str, dict] = {}
+    for path in sorted((MODELS / "marts").rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+            models[model["name"]] = model
+    return models
+
+
+def mart(name: str) -> str:
+    """The mart's description, rendered."""
+    return render(_models()[name].get("description", ""))
+
+
+def column(model: str, name: str) -> str:
+    """A column's description, rendered."""
+    for col in _models()[model].get("columns", []):
+        if col["name"] == name:
+            return render(col.get("description", ""))
+    raise KeyError(f"{model}.{name} is not in the model YAML")
+
+
+def markdown(model: str, columns: list[str]) -> str:
+    """The definition a panel shows: what one row of the mart is, then each measure it plots."""
+    lines = [f"**`marts.{model}`** — {mart(model)}", ""]
+    # One line per measure: a glossary block's line breaks and paragraphs would end the list item.
+    lines += [f"- **`{name}`**: {' '.join(column(model, name).split())}" for name in columns]
+    return "\n".join(lines)

@@ -1,0 +1,164 @@
+"""What the dashboard reads: one SQL query per panel, against the marts only, filtered in SQL.
+
+Each query takes the filter as named parameters ($gemeente, $standard, $van, $tot: the first
+days of the first and the last month shown) and returns a small pandas frame. A connection is
+opened read-only per call and closed at once, so the dashboard never holds the DuckDB file
+while a pipeline run wants to write it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Filter:
+    gemeente: str
+    standard: str  # iwmo or ijw
+    van: date  # first day of the first month shown
+    tot: date  # first day of the last month shown
+
+    def params(self) -> dict[str, object]:
+        return {
+            "gemeente": self.gemeente,
+            "standard": self.standard,
+            "van": self.van,
+            "tot": self.tot,
+        }
+
+
+def read(warehouse: Path, sql: str, params: dict[str, object] | None = None) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, params or {}).df()
+
+
+def gemeenten(warehouse: Path) -> pd.DataFrame:
+    return read(
+        warehouse,
+        """
+        select gemeente_code, coalesce(gemeente_naam, 'gemeente ' || gemeente_code) as naam
+        from marts.dim_gemeente
+        order by naam
+        """,
+    )
+
+
+def maanden(warehouse: Path) -> pd.DataFrame:
+    """The months with clients in zorg, per standard: the period filter's range."""
+    return read(
+        warehouse,
+        """
+        select gemeente_code, standard, min(maand_start) as eerste, max(maand_start) as laatste
+        from marts.gemeente_clienten_maand
+        group by all
+        """,
+    )
+
+
+CLIENTEN_MAAND = """
+select maand_start, clienten_in_zorg, instroom, uitstroom
+from marts.gemeente_clienten_maand
+where gemeente_code = $gemeente and standard = $standard and maand_start between $van and $tot
+order by maand_start
+"""
+
+# Year-level marts show the year of the period's last month.
+WACHTTIJD_AANBIEDER = """
+select
+    a.aanbieder_agb,
+    a.product_categorie,
+    coalesce(p.omschrijving, a.product_categorie) as categorie,
+    a.jaar,
+    a.clienten_gestart,
+    a.wachttijd_mediaan,
+    a.wachttijd_p80,
+    a.peer_wachttijd_mediaan
+from marts.aanbieder_jaar as a
+left join (
+    select distinct standard, product_categorie, productcategorie_omschrijving as omschrijving
+    from marts.dim_product
+) as p on a.standard = p.standard and a.product_categorie = p.product_categorie
+where
+    a.gemeente_code = $gemeente and a.standard = $standard and a.jaar = year($tot)
+    and a.wachttijd_mediaan is not null
+order by a.wachttijd_mediaan, a.aanbieder_agb, a.product_categorie
+"""
+
+# Zorgperioden ended in the period, per quarter of zorgduur (bins of 91 days, labelled by their
+# first month; the last holds 48 months and more), with the overall median as the total row.
+ZORGDUUR = """
+select
+    least(3 * (zorgduur_dagen // 91), 48) as maanden,
+    coalesce(afloop, 'onbekend') as afloop,
+    count(*) as zorgperioden,
+    median(zorgduur_dagen) as zorgduur_mediaan
+from marts.fct_zorgperiode
+where
+    gemeente_code = $gemeente and standard = $standard and zorgduur_dagen is not null
+    and einddatum between $van and last_day($tot)
+group by grouping sets ((maanden, afloop), ())
+order by maanden, afloop
+"""
+
+MARKTAANDEEL_GEBIED = """
+select gebied, aanbieder_agb, jaar, clienten, clienten_in_gebied, marktaandeel
+from marts.gemeente_marktaandeel_gebied
+where gemeente_code = $gemeente and standard = $standard and jaar = year($tot)
+order by gebied, aanbieder_agb
+"""
+
+# Aanbieders of the domain (dim_aanbieder) with every check that ran, findings summed over the
+# months of the period.
+SCORECARD_AANBIEDER = """
+select
+    s.aanbieder_agb,
+    s.check_name,
+    any_value(s.severity) as severity,
+    sum(s.open_findings) as open_findings,
+    sum(s.berichten) as berichten,
+    100.0 * sum(s.open_findings) / nullif(sum(s.berichten), 0) as findings_per_100_berichten
+from marts.dq_scorecard_aanbieder as s
+inner join marts.dim_aanbieder as a on s.aanbieder_agb = a.aanbieder_agb
+where
+    s.gemeente_code = $gemeente and s.maand_start between $van and $tot
+    and case $standard when 'iwmo' then a.levert_wmo else a.levert_jeugd end
+group by all
+order by s.aanbieder_agb, s.check_name
+"""
+
+# The latest calendar year with figures up to the period's end.
+BENCHMARK = """
+with jaren as (
+    select max(periode_start) as periode_start
+    from marts.benchmark_gemeente
+    where
+        gemeente_code = $gemeente and standard = $standard and periode_type = 'jaar'
+        and periode_start <= $tot
+)
+
+select
+    b.periode_start,
+    b.vorm_code,
+    b.vorm_omschrijving,
+    b.is_totaal,
+    b.eigen_clienten,
+    b.eigen_per_1000,
+    b.cbs_gemeente_per_1000,
+    b.cbs_jeugdregio_per_1000,
+    b.cbs_grootteklasse_per_1000,
+    b.cbs_nederland_per_1000
+from marts.benchmark_gemeente as b
+inner join jaren using (periode_start)
+where b.gemeente_code = $gemeente and b.standard = $standard and b.periode_type = 'jaar'
+order by b.is_totaal, b.eigen_per_1000
+"""
+
+
+def panel(warehouse: Path, sql: str, where: Filter) -> pd.DataFrame:
+    # DuckDB wants exactly the parameters a statement names.
+    return read(warehouse, sql, {k: v for k, v in where.params().items() if f"${k}" in sql})
