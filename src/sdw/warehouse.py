@@ -1,10 +1,20 @@
-"""The embedded DuckDB warehouse: connections and the raw schema the loaders own."""
+"""The warehouse: connections and the raw schema the loaders own.
+
+Two targets, chosen by SDW_TARGET (what `--target` sets): `duckdb`, the embedded file at
+SDW_WAREHOUSE, and `postgres`, a server named by SDW_PG_HOST, SDW_PG_PORT, SDW_PG_USER,
+SDW_PG_PASSWORD and SDW_PG_DATABASE (the variables profiles.yml reads). Loaders, the quality
+runner and status speak to either through the same few calls: `execute(sql, params)` with `?`
+placeholders, `begin`/`commit`/`rollback`, `register` of a pandas frame as a table, and
+`insert_rows`, which on PostgreSQL is a COPY.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -15,6 +25,7 @@ from sdw.messages.layout import INGEST_FILE_COLUMNS, table_columns
 from sdw.quality.results import RESULT_COLUMNS, RUN_COLUMNS
 
 SCHEMAS = ("raw", "staging", "cleaned", "marts")
+TARGETS = ("duckdb", "postgres")
 
 # Raw keeps the source's text; these are the columns the loaders themselves compute.
 _COLUMN_TYPES = {
@@ -42,8 +53,114 @@ def raw_tables() -> dict[str, tuple[str, ...]]:
     }
 
 
+def target() -> str:
+    """The warehouse sdw and dbt use: SDW_TARGET, `duckdb` unless told otherwise."""
+    name = os.environ.get("SDW_TARGET") or "duckdb"
+    if name not in TARGETS:
+        raise ValueError(f"SDW_TARGET must be one of {', '.join(TARGETS)}, got {name!r}")
+    return name
+
+
+def postgres_settings() -> dict[str, str]:
+    """Connection parameters from SDW_PG_*, with the defaults profiles.yml has."""
+    return {
+        "host": os.environ.get("SDW_PG_HOST") or "127.0.0.1",
+        "port": os.environ.get("SDW_PG_PORT") or "5432",
+        "user": os.environ.get("SDW_PG_USER") or "sdw",
+        "password": os.environ.get("SDW_PG_PASSWORD") or "",
+        "dbname": os.environ.get("SDW_PG_DATABASE") or "sociaal_domein",
+    }
+
+
+class PostgresResult:
+    """What `PostgresConnection.execute` returns: DuckDB's fetch methods over a cursor."""
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def fetchall(self) -> list[tuple]:
+        return self._cursor.fetchall() if self._cursor.description else []
+
+    def fetchone(self) -> tuple | None:
+        return self._cursor.fetchone() if self._cursor.description else None
+
+    def df(self) -> pd.DataFrame:
+        columns = [column.name for column in self._cursor.description]
+        return pd.DataFrame(self._cursor.fetchall(), columns=columns)
+
+
+class PostgresConnection:
+    """A psycopg connection in autocommit mode, so that `begin`/`commit` (or the statements
+    `begin transaction`/`commit`/`rollback`) delimit transactions exactly as on DuckDB."""
+
+    target = "postgres"
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> PostgresResult:
+        cursor = self.raw.cursor()
+        if params is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql.replace("?", "%s"), list(params))
+        return PostgresResult(cursor)
+
+    def begin(self) -> None:
+        self.execute("begin")
+
+    def commit(self) -> None:
+        self.execute("commit")
+
+    def rollback(self) -> None:
+        self.execute("rollback")
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """A temporary table holding the frame (text columns), as DuckDB's register would."""
+        columns = ", ".join(f"{column} text" for column in frame.columns)
+        self.execute(f"drop table if exists pg_temp.{name}")
+        self.execute(f"create temporary table {name} ({columns})")
+        with self.raw.cursor().copy(f"copy pg_temp.{name} from stdin") as copy:
+            for row in frame.itertuples(index=False):
+                copy.write_row([None if pd.isna(v) else str(v) for v in row])
+
+    def unregister(self, name: str) -> None:
+        self.execute(f"drop table if exists pg_temp.{name}")
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _connect_postgres() -> PostgresConnection:
+    import psycopg  # only when the target is PostgreSQL
+
+    try:
+        raw = psycopg.connect(**postgres_settings(), autocommit=True)
+    except psycopg.OperationalError as error:
+        parameters = postgres_settings()
+        raise ConnectionError(
+            f"cannot reach PostgreSQL at {parameters['host']}:{parameters['port']} as "
+            f"{parameters['user']} (SDW_PG_* variables; `make postgres` starts a local one): "
+            f"{str(error).strip()}"
+        ) from error
+    return PostgresConnection(raw)
+
+
+def is_postgres(con: Any) -> bool:
+    return isinstance(con, PostgresConnection)
+
+
 @contextmanager
-def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path, *, read_only: bool = False) -> Iterator[Any]:
+    """The warehouse of the current target: the DuckDB file at `path`, or the PostgreSQL
+    server SDW_PG_* name (then `path` is not used)."""
+    if target() == "postgres":
+        con = _connect_postgres()
+        try:
+            yield con
+        finally:
+            con.close()
+        return
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `sdw run` or `make demo` first")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -58,7 +175,10 @@ class OutdatedWarehouseError(Exception):
     """A raw message table was made by an older version of the loader."""
 
 
-def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+_POSTGRES_TYPES = {"DOUBLE": "DOUBLE PRECISION"}
+
+
+def ensure_raw_schema(con: Any) -> None:
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
     existing: dict[str, list[str]] = {}
@@ -76,11 +196,14 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
                 f"raw.{table} has the columns of an older version; remove the warehouse file "
                 "and load the files again"
             )
-        ddl = ", ".join(f"{column} {_COLUMN_TYPES.get(column, 'VARCHAR')}" for column in columns)
+        types = {c: _COLUMN_TYPES.get(c, "VARCHAR") for c in columns}
+        if is_postgres(con):
+            types = {c: _POSTGRES_TYPES.get(t, t) for c, t in types.items()}
+        ddl = ", ".join(f"{column} {data_type}" for column, data_type in types.items())
         con.execute(f"create table if not exists raw.{table} ({ddl})")
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+def table_exists(con: Any, schema: str, table: str) -> bool:
     found = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, table],
@@ -88,9 +211,16 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
     return bool(found and found[0])
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
-    """Bulk insert into a raw table: one columnar scan instead of a statement per row."""
-    frame = pd.DataFrame(rows, columns=list(raw_tables()[table]), dtype=object)
+def insert_rows(con: Any, table: str, rows: list[tuple]) -> None:
+    """Bulk insert into a raw table: one columnar scan (DuckDB) or one COPY (PostgreSQL)
+    instead of a statement per row."""
+    columns = raw_tables()[table]
+    if is_postgres(con):
+        with con.raw.cursor().copy(f"copy raw.{table} ({', '.join(columns)}) from stdin") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    frame = pd.DataFrame(rows, columns=list(columns), dtype=object)
     con.register("rows_to_insert", frame)
     try:
         con.execute(f"insert into raw.{table} by name select * from rows_to_insert")

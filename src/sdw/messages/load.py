@@ -27,7 +27,7 @@ from sdw.messages.parallel import Parsing
 from sdw.messages.parse import ParseContext, ParsedMessage
 from sdw.messages.schemas import schema_set
 from sdw.postcodes import PostcodeAreas
-from sdw.warehouse import connect, ensure_raw_schema, insert_rows
+from sdw.warehouse import connect, ensure_raw_schema, insert_rows, is_postgres
 
 # A batch is written when it holds this many files or rows: large enough for bulk inserts to
 # pay off, small enough that memory stays bounded and an interrupted load loses little work.
@@ -160,7 +160,8 @@ def ingest_messages(
     with connect(settings.warehouse) as con:
         # Inserts of a few thousand rows gain nothing from DuckDB's threads, and lose the core
         # the parsing workers need (measured: 4.9 against 7.1 µs per row).
-        con.execute("set threads = 1")
+        if not is_postgres(con):
+            con.execute("set threads = 1")
         ensure_raw_schema(con)
         ledger = FileLedger(con, "ingest_files", retry_quarantined=True)
         batch = _Batch(ledger)
