@@ -213,8 +213,10 @@ joined as (
 rates as (
     select
         *,
-        1000.0 * eigen_clienten / nullif(noemer, 0) as eigen_per_1000,
-        100.0 * eigen_clienten / nullif(eigen_clienten_totaal, 0) as eigen_aandeel,
+        -- in double precision on both adapters (PostgreSQL would keep 1000.0 * n numeric)
+        cast(1000 * eigen_clienten as double precision) / nullif(noemer, 0) as eigen_per_1000,
+        cast(100 * eigen_clienten as double precision) / nullif(eigen_clienten_totaal, 0)
+            as eigen_aandeel,
         least(
             cbs_gemeente_per_1000 - coalesce(cbs_gemeente_marge_per_1000, 0),
             cbs_jeugdregio_laagste_per_1000,
