@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from sdw.config import PROJECT_DIR, settings
-from sdw.warehouse import connect
+from sdw.warehouse import connect, target
 
 # The dbt installed beside this Python, so nothing depends on an activated virtualenv.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
@@ -48,7 +48,8 @@ def build_with_row_counts(context: dg.AssetExecutionContext, dbt: DbtCliResource
     """`dbt build`, each materialisation reported with its row count, failures by name.
 
     dagster-dbt's own fetch_row_counts queries while dbt runs, but DuckDB lets one process
-    hold the file; so the events wait until dbt has finished and the counts are read then.
+    hold the file; so the events wait until dbt has finished and the counts are read then
+    (from DuckDB or PostgreSQL, whichever the target is).
     """
     invocation = dbt.cli(["build"], context=context, raise_on_error=False)
     events = list(invocation.stream())
@@ -103,4 +104,7 @@ def dbt_quality_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from build_with_row_counts(context, dbt)
 
 
-dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+# SDW_TARGET (what `sdw run --target` sets) picks profiles.yml's output: duckdb or postgres.
+dbt_resource = DbtCliResource(
+    project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE, target=target()
+)

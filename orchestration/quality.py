@@ -59,8 +59,13 @@ def quality_findings():
         latest = con.execute(
             """
             select check_name, severity, evaluated_count, finding_count
-            from raw.dq_check_runs
-            qualify row_number() over (partition by check_name order by run_at desc) = 1
+            from (
+                select
+                    *,
+                    row_number() over (partition by check_name order by run_at desc) as rang
+                from raw.dq_check_runs
+            ) as runs
+            where rang = 1
             """
         ).fetchall()
     outcomes = {row[0]: row[1:] for row in latest}

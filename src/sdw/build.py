@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sdw.config import PROJECT_DIR, Settings
 from sdw.quality.runner import QualityReport, run_checks
+from sdw.warehouse import target
 
 # dbt models built from the Great Expectations results (see dbt_project.yml).
 QUALITY_SELECTION = "tag:quality"
@@ -21,7 +22,7 @@ class BuildError(Exception):
 
 def run_dbt(settings: Settings, *args: str) -> None:
     env = {**os.environ, "SDW_WAREHOUSE": str(settings.warehouse)}
-    command = [str(DBT_EXECUTABLE), *args]
+    command = [str(DBT_EXECUTABLE), *args, "--target", target()]
     if subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False).returncode != 0:
         raise BuildError(f"`dbt {' '.join(args)}` failed (its output above says which model)")
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from sdw.config import settings
+from sdw.warehouse import TARGETS
 
 # A load of a year's inbox can quarantine hundreds of files; the summary names the first few.
 QUARANTINED_SHOWN = 20
@@ -269,11 +270,29 @@ def parser() -> argparse.ArgumentParser:
     dashboard.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     dashboard.add_argument("--port", type=int, default=8050, help="port (default 8050)")
     dashboard.set_defaults(handler=_dashboard)
+    _add_target_option(top)
     return top
+
+
+def _add_target_option(command: argparse.ArgumentParser) -> None:
+    """`--target` on every command: the warehouse to use (SDW_TARGET, profiles.yml's outputs)."""
+    for action in command._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _add_target_option(sub)
+            return
+    command.add_argument(
+        "--target",
+        choices=TARGETS,
+        help="warehouse: duckdb (SDW_WAREHOUSE, the default) or postgres (SDW_PG_* variables); "
+        "default SDW_TARGET",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if getattr(args, "target", None):
+        os.environ["SDW_TARGET"] = args.target  # read by sdw.warehouse, dbt and Dagster alike
     try:
         args.handler(args)
     except KeyboardInterrupt:

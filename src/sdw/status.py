@@ -41,8 +41,13 @@ def status_lines(settings: Settings, *, list_quarantined: bool = True) -> list[s
         checks = con.execute(
             """
             select check_name, severity, finding_count, run_at
-            from raw.dq_check_runs
-            qualify row_number() over (partition by check_name order by run_at desc) = 1
+            from (
+                select
+                    *,
+                    row_number() over (partition by check_name order by run_at desc) as rang
+                from raw.dq_check_runs
+            ) as runs
+            where rang = 1
             order by check_name
             """
         ).fetchall()
