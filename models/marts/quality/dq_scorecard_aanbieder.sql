@@ -56,7 +56,7 @@ final as (
         checks.severity,
         coalesce(berichten.berichten, 0) as berichten,
         coalesce(finding_counts.open_findings, 0) as open_findings,
-        100.0 * coalesce(finding_counts.open_findings, 0)
+        cast(100 * coalesce(finding_counts.open_findings, 0) as double precision)
         / nullif(berichten.berichten, 0) as findings_per_100_berichten
     from maanden
     cross join checks
