@@ -51,7 +51,8 @@ def build_with_row_counts(context: dg.AssetExecutionContext, dbt: DbtCliResource
     hold the file; so the events wait until dbt has finished and the counts are read then
     (from DuckDB or PostgreSQL, whichever the target is).
     """
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    # The target is read per run (SDW_TARGET, what `sdw run --target` sets), not at import.
+    invocation = dbt.cli(["build", "--target", target()], context=context, raise_on_error=False)
     events = list(invocation.stream())
     if not invocation.is_successful():
         raise dg.Failure(description=failure_summary(invocation.get_artifact("run_results.json")))
@@ -104,7 +105,4 @@ def dbt_quality_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from build_with_row_counts(context, dbt)
 
 
-# SDW_TARGET (what `sdw run --target` sets) picks profiles.yml's output: duckdb or postgres.
-dbt_resource = DbtCliResource(
-    project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE, target=target()
-)
+dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
