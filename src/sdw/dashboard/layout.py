@@ -40,6 +40,11 @@ def leesbaar(code: str) -> str:
     return code.replace("_", " ").capitalize()
 
 
+def kort(text: str, width: int = 28) -> str:
+    """A label that leaves the plot room; the hover and the definition have the whole text."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 @dataclass(frozen=True)
 class Panel:
     id: str
@@ -58,7 +63,7 @@ def _base(fig: go.Figure, **layout) -> go.Figure:
         template="plotly_white",
         font={"family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "size": 12},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xref": "container", "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"font_size": 12},
         separators=",.",
         height=340,
@@ -110,7 +115,7 @@ def fig_clienten(frame: pd.DataFrame, where: Filter) -> go.Figure:
 
 
 def fig_wachttijd(frame: pd.DataFrame, where: Filter) -> go.Figure:
-    label = frame.aanbieder_agb + " · " + frame.categorie
+    label = frame.aanbieder_agb + " · " + frame.categorie.map(kort)
     fig = go.Figure(
         [
             go.Bar(
@@ -135,7 +140,6 @@ def fig_wachttijd(frame: pd.DataFrame, where: Filter) -> go.Figure:
         fig,
         height=max(300, 40 + 24 * len(frame)),
         xaxis={"title": "Wachttijd (dagen)", "rangemode": "tozero"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xref": "container", "x": 0},
         yaxis={"type": "category"},
     )
 
@@ -217,7 +221,7 @@ def fig_scorecard(frame: pd.DataFrame, where: Filter) -> go.Figure:
             z=z.values, x=[leesbaar(c) for c in z.columns], y=list(z.index),
             customdata=per_100.reindex_like(z).values, texttemplate="%{z}",
             colorscale=[[0, "#f4f7fa"], [0.0001, "#fde3d4"], [1, "#b3261e"]],
-            colorbar={"title": "Open"}, xgap=2, ygap=2,
+            name="Open bevindingen", colorbar={"title": "Open"}, xgap=2, ygap=2,
             hovertemplate=(
                 "%{y} · %{x}<br>%{z} open bevindingen (%{customdata:.1f} per 100 berichten)"
                 "<extra></extra>"
@@ -403,13 +407,15 @@ def build(app: Dash, warehouse: Path) -> None:
         first, last = sorted([date.fromisoformat(van), date.fromisoformat(tot)])
         where = Filter(gemeente=gemeente, standard=standard, van=first, tot=last)
         naam = gemeenten.set_index("gemeente_code").naam.get(gemeente, gemeente)
-        result: list = [
+        selectie = (
             f"{naam} · {DOMEINEN[standard]} · {MAANDEN_VOLUIT[first.month - 1]} {first.year} "
             f"t/m {MAANDEN_VOLUIT[last.month - 1]} {last.year}"
-        ]
+        )
+        result: list = [selectie]
         for panel in PANELS:
             frame = queries.panel(warehouse, panel.sql, where)
             fig = leeg() if frame.empty else panel.figure(frame, where)
+            fig.update_layout(meta=selectie)  # says which selection a drawn figure shows
             uitleg = "" if frame.empty else panel.uitleg(frame, where)
             result += [fig, {"height": f"{fig.layout.height}px"}, uitleg]
         return result

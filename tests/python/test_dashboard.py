@@ -1,0 +1,196 @@
+"""The dashboard in a headless Chromium on the session's demo warehouse: every panel draws the
+mart's figures for the filter (checked against the test's own queries and the generator's
+ground truth), the filters change them, definitions come from the project, nothing is fetched
+from outside, and a screenshot is kept in SDW_REPORTS (default warehouse/reports)."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sdw.config import PROJECT_DIR, settings
+from sdw.dashboard import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PANELS = ["clienten", "wachttijd", "zorgduur", "marktaandeel", "benchmark", "scorecard"]
+
+# Per graph, per trace: its name and its points as plotly.js drew them (typed arrays decoded).
+TRACES = """id => {
+  const graph = document.querySelector(`#${id} .js-plotly-plot`);
+  return (graph._fullData || []).map(t => ({
+    name: t.name, type: t.type,
+    x: t.x ? Array.from(t.x) : [], y: t.y ? Array.from(t.y) : [],
+    z: t.z ? Array.from(t.z, row => Array.from(row)) : [],
+  }));
+}"""
+
+
+def screenshot_path() -> Path:
+    return settings().reports_dir / "dashboard.png"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("SDW_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"SDW_REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM} (run .ci/chromium)")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def dashboard(demo) -> Iterator[tuple[str, Path, dict]]:
+    from werkzeug.serving import make_server
+
+    truth, warehouse = demo
+    server = make_server("127.0.0.1", 0, create_app(warehouse).server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/", warehouse, truth
+    server.shutdown()
+    thread.join()
+
+
+def mart(warehouse: Path, sql: str, *params) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def traces(page, panel: str) -> dict[str, dict]:
+    return {t["name"]: t for t in page.evaluate(TRACES, f"grafiek-{panel}")}
+
+
+def wait_for_selection(page, text: str) -> None:
+    """Until the caption names the selection and every graph has drawn it (layout.meta)."""
+    page.wait_for_function(
+        """({text, panels}) => {
+          const caption = document.getElementById('selectie').textContent;
+          const graphs = [...document.querySelectorAll('.js-plotly-plot')];
+          return caption.includes(text) && graphs.length === panels
+            && graphs.every(g => g._fullLayout && g._fullLayout.meta === caption);
+        }""",
+        arg={"text": text, "panels": len(PANELS)},
+    )
+
+
+def choose(page, dropdown: str, label: str) -> None:
+    page.click(f"#{dropdown}")
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+def test_dashboard_panels_filters_definitions(dashboard, browser) -> None:
+    url, warehouse, truth = dashboard
+    gemeente = truth["gemeenten"][0]
+    code = gemeente["gemeente_code"]
+    aanbieders = {
+        domain: {a["agb"] for a in rows} for domain, rows in gemeente["aanbieders"].items()
+    }
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(url) else outside.append(r.url))
+    page.goto(url)
+    wait_for_selection(page, "Wmo")
+    path = screenshot_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 50_000
+
+    # Every panel draws traces with points, none is the empty figure.
+    for panel in PANELS:
+        drawn = traces(page, panel)
+        points = sum(len(t["x"]) + len(t["z"]) for t in drawn.values())
+        assert drawn and points > 0, f"panel {panel} is empty"
+
+    # Clients in zorg: the last 24 months of the mart, month by month.
+    ((last,),) = mart(
+        warehouse,
+        "select max(maand_start) from marts.gemeente_clienten_maand where gemeente_code = ?",
+        code,
+    )
+    wmo = mart(
+        warehouse,
+        "select clienten_in_zorg, instroom from marts.gemeente_clienten_maand "
+        "where gemeente_code = ? and standard = 'iwmo' order by maand_start desc limit 24",
+        code,
+    )[::-1]
+    drawn = traces(page, "clienten")
+    assert drawn["Cliënten in zorg"]["y"] == [row[0] for row in wmo]
+    assert drawn["Instroom"]["y"] == [row[1] for row in wmo]
+    # Wachttijd and the scorecard show Wmo aanbieders of the gemeente only.
+    wachttijd = {label.split(" · ")[0] for label in traces(page, "wachttijd")["Mediaan"]["y"]}
+    assert wachttijd and wachttijd <= aanbieders["wmo"]
+    assert set(traces(page, "scorecard")["Open bevindingen"]["y"]) == aanbieders["wmo"]
+
+    # The domain filter: Jeugd's figures and aanbieders.
+    page.get_by_text("Jeugd", exact=True).click()
+    wait_for_selection(page, "Jeugd")
+    jeugd = mart(
+        warehouse,
+        "select clienten_in_zorg from marts.gemeente_clienten_maand "
+        "where gemeente_code = ? and standard = 'ijw' and maand_start > ? - interval 24 month "
+        "order by maand_start",
+        code,
+        last,
+    )
+    assert traces(page, "clienten")["Cliënten in zorg"]["y"] == [row[0] for row in jeugd]
+    wachttijd = {label.split(" · ")[0] for label in traces(page, "wachttijd")["Mediaan"]["y"]}
+    assert wachttijd and wachttijd <= aanbieders["jeugd"]
+    assert set(traces(page, "scorecard")["Open bevindingen"]["y"]) == aanbieders["jeugd"]
+    benchmark = traces(page, "benchmark")
+    assert "Totaal jeugdhulp" in benchmark["Eigen berichten"]["y"]
+
+    # The period filter: from January of the last year, the year panels show that year.
+    choose(page, "van", f"jan {last.year}")
+    wait_for_selection(page, f"januari {last.year} t/m")
+    year = mart(
+        warehouse,
+        "select clienten_in_zorg from marts.gemeente_clienten_maand where gemeente_code = ? "
+        "and standard = 'ijw' and year(maand_start) = ? order by maand_start",
+        code,
+        last.year,
+    )
+    assert traces(page, "clienten")["Cliënten in zorg"]["y"] == [row[0] for row in year]
+    shares = mart(
+        warehouse,
+        "select count(distinct gebied) from marts.gemeente_marktaandeel_gebied "
+        "where gemeente_code = ? and standard = 'ijw' and jaar = ?",
+        code,
+        last.year,
+    )[0][0]
+    gebieden = {y for t in traces(page, "marktaandeel").values() for y in t["y"]}
+    assert len(gebieden) == shares
+    choose(page, "tot", f"jun {last.year}")
+    wait_for_selection(page, f"t/m juni {last.year}")
+    assert len(traces(page, "clienten")["Cliënten in zorg"]["y"]) == 6
+
+    # A definition is one click away and is the project's text: the glossary's instroom.
+    glossary = (PROJECT_DIR / "models" / "_glossary.md").read_text(encoding="utf-8")
+    instroom = re.search(r"{% docs instroom %}(.*?){% enddocs %}", glossary, re.S).group(1)
+    words = " ".join(instroom.replace("**", "").split())[:60]
+    card = page.locator("#kaart-clienten")
+    card.get_by_text("Definitie").click()
+    text = " ".join(card.locator(".definitie").inner_text().split())
+    assert "marts.gemeente_clienten_maand" in text and words in text
+
+    assert outside == [], "the dashboard fetched from outside its own server"
+    page.close()
