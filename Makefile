@@ -13,7 +13,7 @@ DEMO_DIR ?= warehouse/demo
 FIXTURE_WAREHOUSE := warehouse/test/fixture.duckdb
 BENCH_LINES ?= 200000
 
-.PHONY: help install demo dev test lint dbt-test pytest defs-check gx-sync bench-ingest lock clean
+.PHONY: help install demo dev dashboard test lint dbt-test pytest defs-check gx-sync bench-ingest lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ demo: $(STAMP) ## demo gemeente through every layer, via Dagster
 dev: $(STAMP) ## open the Dagster UI (http://127.0.0.1:3000)
 	mkdir -p $(DAGSTER_HOME) && cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+dashboard: $(STAMP) ## open the stuurinformatie dashboard (http://127.0.0.1:8050)
+	$(BIN)/sdw dashboard --host 127.0.0.1 --port 8050
 
 lint: $(STAMP) ## ruff and sqlfluff
 	$(BIN)/ruff check .
