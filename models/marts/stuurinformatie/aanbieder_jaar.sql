@@ -1,7 +1,9 @@
 -- One row per gemeente, aanbieder, standard, productcategorie and year: what the aanbieder
 -- delivered and how, next to its peers (every aanbieder of the same gemeente, standard and
 -- productcategorie that year). Wachttijd counts starts begun in the year, zorgduur and afloop
--- the zorgperioden that ended in it; a stop before its start is left out of both.
+-- the zorgperioden that ended in it; a stop before its start is left out of both. Omzet counts
+-- the declaratieregels whose ProductPeriode begins in the year, cost per client divides it by
+-- the clients declared for, next to the peers' median.
 with zorgperioden as (
     select * from {{ ref('zorgperioden') }}
 ),
@@ -13,10 +15,28 @@ jaren as (
 
 toewijzingen as (
     select
-        *,
-        cast(extract(year from ingangsdatum) as integer) as jaar,
-        zorgperiode_count > 0 as is_gestart
-    from {{ ref('toewijzing_opvolging') }}
+        opvolging.*,
+        cast(extract(year from opvolging.ingangsdatum) as integer) as jaar,
+        opvolging.zorgperiode_count > 0 as is_gestart,
+        exists(
+            select 1
+            from {{ ref('declaratieregels') }} as regels
+            where regels.toewijzing_id = opvolging.toewijzing_id
+        ) as is_gedeclareerd
+    from {{ ref('toewijzing_opvolging') }} as opvolging
+),
+
+gedeclareerd as (
+    select
+        gemeente_code,
+        aanbieder_agb,
+        standard,
+        product_categorie,
+        cast(extract(year from begindatum) as integer) as jaar,
+        count(distinct client_pseudonym) as clienten_gedeclareerd,
+        sum(ingediend_eurocent) as ingediend_eurocent
+    from {{ ref('declaratieregels') }}
+    group by 1, 2, 3, 4, 5
 ),
 
 gestart as (
@@ -59,7 +79,8 @@ toegewezen as (
         product_categorie,
         jaar,
         count(*) as toewijzingen_ingegaan,
-        count(*) filter (where is_gestart) as toewijzingen_gestart
+        count(*) filter (where is_gestart) as toewijzingen_gestart,
+        count(*) filter (where is_gedeclareerd) as toewijzingen_gedeclareerd
     from toewijzingen
     group by 1, 2, 3, 4, 5
 ),
@@ -118,6 +139,14 @@ keys as (
         product_categorie,
         jaar
     from clienten
+    union
+    select
+        gemeente_code,
+        aanbieder_agb,
+        standard,
+        product_categorie,
+        jaar
+    from gedeclareerd
 ),
 
 combined as (
@@ -130,6 +159,12 @@ combined as (
         gestart.wachttijd_mediaan,
         gestart.wachttijd_p80,
         beeindigd.zorgduur_mediaan,
+        cast(coalesce(gedeclareerd.ingediend_eurocent, 0) / 100.0 as decimal(18, 2))
+            as omzet_eur,
+        cast(
+            gedeclareerd.ingediend_eurocent / 100.0
+            / nullif(gedeclareerd.clienten_gedeclareerd, 0) as decimal(18, 2)
+        ) as kosten_per_client_eur,
         coalesce(clienten.clienten_in_zorg, 0) as clienten_in_zorg,
         coalesce(gestart.clienten_gestart, 0) as clienten_gestart,
         coalesce(beeindigd.zorgperioden_beeindigd, 0) as zorgperioden_beeindigd,
@@ -143,12 +178,16 @@ combined as (
         cast(beeindigd.beeindigd_door_aanbieder as double precision)
         / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_voortijdig_door_aanbieder,
         cast(beeindigd.beeindigd_voortijdig as double precision)
-        / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_voortijdig
+        / nullif(beeindigd.zorgperioden_beeindigd, 0) as aandeel_voortijdig,
+        cast(toegewezen.toewijzingen_gedeclareerd as double precision)
+        / nullif(toegewezen.toewijzingen_ingegaan, 0) as aandeel_toewijzingen_gedeclareerd,
+        coalesce(gedeclareerd.clienten_gedeclareerd, 0) as clienten_gedeclareerd
     from keys
     left join clienten using (gemeente_code, aanbieder_agb, standard, product_categorie, jaar)
     left join gestart using (gemeente_code, aanbieder_agb, standard, product_categorie, jaar)
     left join beeindigd using (gemeente_code, aanbieder_agb, standard, product_categorie, jaar)
     left join toegewezen using (gemeente_code, aanbieder_agb, standard, product_categorie, jaar)
+    left join gedeclareerd using (gemeente_code, aanbieder_agb, standard, product_categorie, jaar)
 ),
 
 peers as (
@@ -159,7 +198,10 @@ peers as (
         product_categorie,
         jaar,
         {{ percentile('zorgduur_mediaan', 0.5) }} as peer_zorgduur_mediaan,
-        {{ percentile('wachttijd_mediaan', 0.5) }} as peer_wachttijd_mediaan
+        {{ percentile('wachttijd_mediaan', 0.5) }} as peer_wachttijd_mediaan,
+        cast(
+            {{ percentile('kosten_per_client_eur', 0.5) }} as decimal(18, 2)
+        ) as peer_kosten_per_client_mediaan
     from combined
     group by 1, 2, 3, 4
 ),
@@ -168,7 +210,12 @@ final as (
     select
         combined.*,
         peers.peer_zorgduur_mediaan,
-        peers.peer_wachttijd_mediaan
+        peers.peer_wachttijd_mediaan,
+        peers.peer_kosten_per_client_mediaan,
+        -- Above 1: dearer per client than the typical peer; the outliers practitioners call
+        -- zorg-cowboys stand out here, as do aanbieders with heavier clients.
+        cast(combined.kosten_per_client_eur as double precision)
+        / nullif(peers.peer_kosten_per_client_mediaan, 0) as kosten_per_client_ratio
     from combined
     inner join peers using (gemeente_code, standard, product_categorie, jaar)
 )
