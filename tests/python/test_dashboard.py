@@ -13,9 +13,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from sdw.config import PROJECT_DIR, settings
-from sdw.dashboard import create_app
+from sdw.dashboard import create_app, queries
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -194,3 +195,12 @@ def test_dashboard_panels_filters_definitions(dashboard, browser) -> None:
 
     assert outside == [], "the dashboard fetched from outside its own server"
     page.close()
+
+
+def test_exposure_lists_the_marts_the_dashboard_reads() -> None:
+    exposures = yaml.safe_load((PROJECT_DIR / "models" / "exposures.yml").read_text("utf-8"))
+    (dashboard,) = [e for e in exposures["exposures"] if e["name"] == "stuurinformatie_dashboard"]
+    assert dashboard["type"] == "dashboard" and dashboard["owner"] and dashboard["url"]
+    refs = {re.fullmatch(r"ref\('(\w+)'\)", ref).group(1) for ref in dashboard["depends_on"]}
+    source = Path(queries.__file__).read_text(encoding="utf-8")
+    assert refs == set(re.findall(r"\bmarts\.(\w+)", source))
