@@ -64,7 +64,8 @@ final as (
     select
         per_aanbieder.*,
         per_gebied.clienten_in_gebied,
-        cast(per_aanbieder.clienten as double precision) / per_gebied.clienten_in_gebied as marktaandeel
+        cast(per_aanbieder.clienten as double precision)
+        / per_gebied.clienten_in_gebied as marktaandeel
     from per_aanbieder
     inner join per_gebied using (gemeente_code, standard, gebied, jaar)
 )
