@@ -168,6 +168,8 @@ class _GemeenteRun:
         self.last_referentie: dict[str, str] = {}  # per aanbieder: its latest 315 reference
         self.tally: dict[tuple[str, str, str], int] = {}
         self.spend: dict[tuple[int, str, str], int] = {}
+        # id(line) -> its prestaties as written, until the line's care record is written.
+        self.declared: dict[int, list[list]] = {}
         self.years = range(period.first_day.year, period.horizon.year + 1)
 
     # --- the run -----------------------------------------------------------------------------
@@ -194,14 +196,17 @@ class _GemeenteRun:
             if not in_scope(client, self.period):
                 continue
             self._write_client(client)
-            active += [
-                (client, line)
-                for line in client.lines
-                if line.delivers and line.begindatum <= self.period.horizon
-            ]
+            for line in client.lines:
+                if line.delivers and line.begindatum <= self.period.horizon:
+                    active.append((client, line))
+                    self.declared[id(line)] = []
+                else:
+                    self._care(client, line)
         while month <= self.period.horizon:
             active = self._declare(domain, month, active)
             month = add_months(month, 1)
+        for client, line in active:
+            self._care(client, line)
 
     # --- identities ----------------------------------------------------------------------------
 
@@ -293,6 +298,36 @@ class _GemeenteRun:
 
     def _count(self, key: tuple[str, str, str]) -> None:
         self.tally[key] = self.tally.get(key, 0) + 1
+
+    def _care(self, client: Client, line: Line) -> None:
+        """One product line as its messages tell it (a start and stop only when sent), with its
+        prestaties as declared: what tests recompute the stuurinformatie marts from."""
+        stopped = line.stop_sent is not None
+        einddatum = line.final_einddatum
+        self.truth.care(
+            {
+                **self._keys(client),
+                "bsn": client.bsn,
+                "postcode": client.postcode,
+                "toewijzing_nummer": line.nummer,
+                "product_categorie": line.product.categorie,
+                "product_code": line.product.code,
+                "eenheid": line.product.eenheid,
+                "frequentie": line.product.frequentie,
+                "volume": line.volume,
+                "ingangsdatum": line.ingangsdatum.isoformat(),
+                "einddatum": einddatum.isoformat() if einddatum else None,
+                "withdrawn": line.withdrawn,
+                "begindatum": line.begindatum.isoformat() if line.start_sent else None,
+                "stop_einddatum": (
+                    line.reported_end.isoformat() if stopped and line.reported_end else None
+                ),
+                "reden": line.reden if stopped else None,
+                "defect": line.defect,
+                # [begindatum, einddatum, volume, bedrag in eurocent, product code sent, defect]
+                "prestaties": self.declared.pop(id(line), []),
+            }
+        )
 
     def _write_vot(self, client: Client, person: Person, vot: Verzoek) -> None:
         m, b = self._prefixes(client, "315")
@@ -704,6 +739,7 @@ class _GemeenteRun:
         sends: dict[str, date | None] = {}
         by_aanbieder: dict[str, dict[int, tuple[Client, list[_Prestatie]]]] = {}
         still: list[tuple[Client, Line]] = []
+        done: list[tuple[Client, Line]] = []
         for client, line in active:
             agb = client.aanbieder.agb
             if agb not in sends:
@@ -715,6 +751,8 @@ class _GemeenteRun:
             )
             if line.end is None or line.end > last:
                 still.append((client, line))
+            else:
+                done.append((client, line))
             if delivered is None:
                 continue
             tarief = client.aanbieder.tarief(line.product, first.year)
@@ -735,6 +773,16 @@ class _GemeenteRun:
                 key = (first.year, domain.name, line.product.categorie)
                 self.spend[key] = self.spend.get(key, 0) + prestatie.bedrag
             if written:
+                self.declared[id(line)].append(
+                    [
+                        prestatie.begindatum.isoformat(),
+                        prestatie.einddatum.isoformat(),
+                        prestatie.volume,
+                        prestatie.bedrag,
+                        prestatie.code,
+                        defect,
+                    ]
+                )
                 clients = by_aanbieder.setdefault(agb, {})
                 clients.setdefault(client.number, (client, []))[1].append(
                     _Prestatie(line, prestatie, defect)
@@ -752,6 +800,8 @@ class _GemeenteRun:
                     dagtekening,
                     batch[part : part + CLIENTS_PER_DECLARATIE],
                 )
+        for client, line in done:
+            self._care(client, line)
         return still
 
     def _write_declaratie(

@@ -37,6 +37,7 @@ class GroundTruth:
         self._complications = open(  # noqa: SIM115
             out_dir / ".complications.jsonl", "w", encoding="utf-8"
         )
+        self._care = open(out_dir / ".care.jsonl", "w", encoding="utf-8")  # noqa: SIM115
 
     def defect(self, entry: dict[str, Any]) -> None:
         self.defect_counts[entry["type"]] = self.defect_counts.get(entry["type"], 0) + 1
@@ -47,12 +48,16 @@ class GroundTruth:
         self.complication_counts[kind] = self.complication_counts.get(kind, 0) + 1
         self._complications.write(json.dumps(entry) + "\n")
 
+    def care(self, entry: dict[str, Any]) -> None:
+        """One product line with its start, stop and prestaties as sent (the list `care`)."""
+        self._care.write(json.dumps(entry) + "\n")
+
     def relative(self, path: str) -> str:
         return Path(os.path.relpath(path, self.out_dir)).as_posix()
 
     def finish(self, meta: dict[str, Any]) -> Path:
-        """Write ground_truth.json: ``meta`` first, then the defects and complications lists."""
-        for stream in (self._defects, self._complications):
+        """Write ground_truth.json: ``meta``, then the lists defects, complications and care."""
+        for stream in (self._defects, self._complications, self._care):
             stream.close()
         target = self.out_dir / "ground_truth.json"
         with open(target, "w", encoding="utf-8") as out:
@@ -60,6 +65,7 @@ class GroundTruth:
             for name, stream in (
                 ("defects", self._defects),
                 ("complications", self._complications),
+                ("care", self._care),
             ):
                 out.write(f',\n  "{name}": [')
                 with open(stream.name, encoding="utf-8") as lines:
@@ -67,7 +73,7 @@ class GroundTruth:
                         out.write(("\n    " if i == 0 else ",\n    ") + line.rstrip("\n"))
                 out.write("\n  ]")
             out.write("\n}\n")
-        for stream in (self._defects, self._complications):
+        for stream in (self._defects, self._complications, self._care):
             os.remove(stream.name)
         return target
 
