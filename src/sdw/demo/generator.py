@@ -576,6 +576,7 @@ class _GemeenteRun:
                     "message_type": number,
                     "bericht_identificatie": sent.identificatie,
                     "bsn": person.bsn,
+                    "toewijzing_nummers": [d.nummer for d, _ in classes],
                 }
             )
         retour = str(int(number) + 1)
@@ -724,6 +725,8 @@ class _GemeenteRun:
                     "toewijzing_nummer": phantom.nummer,
                     "message_type": number,
                     "bericht_identificatie": sent.identificatie,
+                    "begindatum": phantom.begindatum.isoformat(),
+                    "einddatum": end.isoformat() if number == "307" else None,
                 }
             )
 
