@@ -12,8 +12,10 @@ DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 DEMO_DIR ?= warehouse/demo
 FIXTURE_WAREHOUSE := warehouse/test/fixture.duckdb
 BENCH_LINES ?= 200000
+PG_DIR ?= warehouse/postgres
+PG_PORT ?= 5432
 
-.PHONY: help install demo dev dashboard test lint dbt-test pytest defs-check gx-sync bench-ingest lock clean
+.PHONY: help install demo dev dashboard postgres postgres-stop test lint dbt-test pytest defs-check gx-sync bench-ingest lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +41,13 @@ dev: $(STAMP) ## open the Dagster UI (http://127.0.0.1:3000)
 
 dashboard: $(STAMP) ## open the stuurinformatie dashboard (http://127.0.0.1:8050)
 	$(BIN)/sdw dashboard --host 127.0.0.1 --port 8050
+
+postgres: $(STAMP) ## start a local PostgreSQL in warehouse/postgres (PG_PORT=5432); prints its SDW_PG_*
+	bash .ci/postgres
+	$(BIN)/python -m sdw.pg_local start $(PG_DIR) --port $(PG_PORT)
+
+postgres-stop: ## stop the server make postgres started
+	$(BIN)/python -m sdw.pg_local stop $(PG_DIR)
 
 lint: $(STAMP) ## ruff and sqlfluff
 	$(BIN)/ruff check .
