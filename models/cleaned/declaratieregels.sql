@@ -4,8 +4,31 @@
 -- standard prescribes (gemeente, aanbieder, client, toewijzing number and product), and carries
 -- the set-based facts the quality checks read: hours a day, volume against the allocation,
 -- period against the toewijzing's.
+-- Incremental by client within aanbieder (macros/incrementeel.sql): a run recomputes the clients
+-- whose lines the newly loaded messages can change (macros/declaratieregel_partities.sql).
+-- depends_on: {{ ref('stg_istandaarden__ingest_files') }}
+-- depends_on: {{ ref('stg_istandaarden__berichten') }}
+-- depends_on: {{ ref('stg_istandaarden__toegewezen_producten') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=["{{ partities_wissen(declaratieregel_partities_gewijzigd(),
+                                   declaratieregel_partitie_sleutel()) }}"],
+    post_hook=["{{ watermerk_vastleggen() }}"],
+) }}
+
 with prestaties as (
     {{ message_records(ref('stg_istandaarden__prestaties')) }}
+),
+
+-- The lines to (re)compute: every line, or on an incremental run the changed partitions'.
+te_berekenen as (
+    select * from prestaties
+    {% if is_incremental() -%}
+        where {{ in_gewijzigde_partities(
+            'prestaties', declaratieregel_partities_gewijzigd(), declaratieregel_partitie_sleutel()
+        ) }}
+    {%- endif %}
 ),
 
 declaraties as (
@@ -34,16 +57,16 @@ credits as (
 ),
 
 debits as (
-    select prestaties.*
-    from prestaties
+    select te_berekenen.*
+    from te_berekenen
     left join credits
         on
-            prestaties.standard = credits.standard
-            and prestaties.gemeente_code = credits.gemeente_code
-            and prestaties.aanbieder_agb = credits.aanbieder_agb
-            and prestaties.referentie_nummer = credits.vorig_referentie_nummer
+            te_berekenen.standard = credits.standard
+            and te_berekenen.gemeente_code = credits.gemeente_code
+            and te_berekenen.aanbieder_agb = credits.aanbieder_agb
+            and te_berekenen.referentie_nummer = credits.vorig_referentie_nummer
     where
-        coalesce(prestaties.ingediend_debet_credit, 'D') = 'D'
+        coalesce(te_berekenen.ingediend_debet_credit, 'D') = 'D'
         and credits.vorig_referentie_nummer is null
 ),
 
@@ -54,6 +77,7 @@ linked as (
         {{ surrogate_key(['debits.file_id', 'debits.client_seq', 'debits.product_seq']) }}
             as declaratieregel_id,
         debits.standard,
+        debits.release_family,
         debits.gemeente_code,
         debits.aanbieder_agb,
         debits.client_pseudonym,
@@ -69,6 +93,7 @@ linked as (
         debits.product_einddatum as einddatum,
         debits.geleverd_volume,
         debits.eenheid,
+        debits.product_tarief_eurocent,
         debits.ingediend_eurocent,
         toewijzingen.toewijzing_id,
         toewijzingen.ingangsdatum as toewijzing_ingangsdatum,
@@ -79,7 +104,10 @@ linked as (
         debits.product_einddatum - debits.product_begindatum + 1 as dagen,
         -- Months the ProductPeriode touches, for a volume allocated per maand.
         cast(
-            (extract(year from debits.product_einddatum) - extract(year from debits.product_begindatum))
+            (
+                extract(year from debits.product_einddatum)
+                - extract(year from debits.product_begindatum)
+            )
             * 12
             + extract(month from debits.product_einddatum)
             - extract(month from debits.product_begindatum)
