@@ -37,7 +37,14 @@ def demo(tmp_path_factory) -> tuple[dict, Path]:
     """A small demo gemeente, every defect type planted, through the whole pipeline once per
     session: (the generator's ground truth, the warehouse file). Tests only read it."""
     root = tmp_path_factory.mktemp("demo")
-    truth = generate(root / "demo", seed=7, inwoners=5_000, defect_rate=0.03)
+    # A small demo sends few 315s, the only messages the misaddressed-gemeente defect rides on.
+    truth = generate(
+        root / "demo",
+        seed=7,
+        inwoners=5_000,
+        defect_rate=0.03,
+        defect_rates={"unknown_gemeente_code": 0.3},
+    )
     with pytest.MonkeyPatch.context() as patch:
         for name in ("SDW_PSEUDONYM_KEY", "SDW_QUARANTINE", "SDW_REPORTS"):
             patch.delenv(name, raising=False)

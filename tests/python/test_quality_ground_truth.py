@@ -25,6 +25,7 @@ CHECK_FOR_DEFECT = {
     "invalid_bsn": "invalid_bsn",
     "retransmission": "retransmission",
     "malformed_xml": "quarantined_file",
+    "unknown_gemeente_code": "gemeente_unknown_to_cbs",
 }
 
 # Per check: how a finding's keys are read from the table it guards (joined on finding_key),
@@ -69,6 +70,11 @@ KEYS = {
         "select verzender, message_type, bericht_identificatie "
         "from cleaned.berichten where file_id = ?",
         lambda d: (d["afzender"], d["message_type"], d["bericht_identificatie"]),
+    ),
+    "gemeente_unknown_to_cbs": (
+        "select gemeente_code, aanbieder_agb, jaar "
+        "from cleaned.gebruikte_gemeentecodes where gebruikte_gemeentecode_id = ?",
+        lambda d: (d["gemeente_code_sent"], d["aanbieder_agb"], int(d["dagtekening"][:4])),
     ),
     "quarantined_file": (
         "select regexp_extract(?, '(inbox/.*)$', 1)",

@@ -86,6 +86,9 @@ CLIENTS_PER_DECLARATIE = 500
 BSNS_PER_INWONER = (0.060, 0.049)
 
 DEFAULT_DEFECT_RATE = 0.01
+# A gemeente code CBS no longer knows: Landerd, merged into Maashorst (1991) on 1 January 2022
+# (seeds/gemeente_herindeling.csv). Some 315s also go to it, a few days before the right one.
+ABOLISHED_GEMEENTE = ("1685", date(2022, 1, 1))
 # Identificaties carry the gemeente's number in two base-36 characters.
 MAX_GEMEENTEN = 36 * 36
 
@@ -149,8 +152,12 @@ class _GemeenteRun:
         inbox: Inbox,
         truth: GroundTruth,
         rates: dict[str, float],
+        plant_rng: random.Random,
     ) -> None:
         self.rng = rng
+        # Defects added later draw from their own generator, so the rest stays byte-identical.
+        self.plant_rng = plant_rng
+        self.misaddressed: list[tuple[Client, date, str]] = []
         self.gemeente = gemeente
         self.period = period
         self.inbox = inbox
@@ -178,6 +185,9 @@ class _GemeenteRun:
         self.inbox.start_gemeente(self.gemeente.index, self.gemeente.code)
         for domain in DOMAINS:
             self._domain(domain)
+        # Written last: their Identificaties take the numbers after the day's real ones.
+        for client, dagtekening, body in self.misaddressed:
+            self._write_misaddressed(client, dagtekening, body)
 
     def _domain(self, domain: Domain) -> None:
         aanbieders = self.gemeente.aanbieders[domain.name]
@@ -379,11 +389,42 @@ class _GemeenteRun:
         self.last_referentie[agb] = products[0].referentie
         if vot.sent > self.period.horizon:
             return  # the second attempt has not been sent yet
-        sent = self._send(client, "315", vot.sent, verzoek_om_toewijzing(m, b, person, products))
+        body = verzoek_om_toewijzing(m, b, person, products)
+        sent = self._send(client, "315", vot.sent, body)
         self._retour("316", sent)
+        self._misaddress(client, vot.sent, body)
         if vot.answered is not None and vot.answered <= self.period.horizon:
             for product in products:
                 self._write_antwoord(client, vot, product.referentie)
+
+    def _misaddress(self, client: Client, sent_on: date, body: str) -> None:
+        """Sometimes the aanbieder first sent the 315 to a gemeente code abolished before then."""
+        rate = self.rates["unknown_gemeente_code"] * client.aanbieder.defect_factor
+        if self.plant_rng.random() >= rate:
+            return
+        day = sent_on - timedelta(days=self.plant_rng.randint(1, 3))
+        day -= timedelta(days=max(0, day.weekday() - 4))  # a weekend day: the Friday before
+        if day >= ABOLISHED_GEMEENTE[1]:
+            self.misaddressed.append((client, day, body))
+
+    def _write_misaddressed(self, client: Client, dagtekening: date, body: str) -> None:
+        agb, code = client.aanbieder.agb, ABOLISHED_GEMEENTE[0]
+        standard = client.domain.standard
+        sent = self.inbox.send(
+            standard, "315", agb, code, dagtekening, body, aanbieder_agb=agb, defect_factor=0.0
+        )
+        # The successor's system answers under the code it was addressed to, the same day.
+        self.inbox.retour("316", sent, dagtekening)
+        self.truth.defect(
+            {
+                "type": "unknown_gemeente_code",
+                **self._keys(client),
+                "message_type": "315",
+                "bericht_identificatie": sent.identificatie,
+                "dagtekening": dagtekening.isoformat(),
+                "gemeente_code_sent": code,
+            }
+        )
 
     def _write_antwoord(self, client: Client, verzoek: Verzoek, referentie: str) -> None:
         m, _ = self._prefixes(client, "319")
@@ -965,7 +1006,8 @@ def write_demo(
     }
     try:
         for gemeente in world:
-            run = _GemeenteRun(rng, gemeente, period, inbox, truth, rates)
+            plant_rng = random.Random(f"{seed}/{gemeente.code}/unknown_gemeente_code")
+            run = _GemeenteRun(rng, gemeente, period, inbox, truth, rates, plant_rng)
             run.run()
             cbs.add_gemeente(gemeente, run.tally)
             write_budget(rng, out_dir / "budget", gemeente, year_range, run.spend)

@@ -50,6 +50,7 @@ DEFECT_TYPES = (
     "invalid_bsn",
     "retransmission",
     "malformed_xml",
+    "unknown_gemeente_code",
 )
 # Starts with one of these go in a 305 of their own, so no other line shares the defect.
 _SOLO_START = ("late_305", "toewijzing_without_305")
