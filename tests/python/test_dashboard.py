@@ -5,6 +5,7 @@ from outside, and a screenshot is kept in SDW_REPORTS (default warehouse/reports
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import threading
@@ -27,7 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PANELS = ["clienten", "wachttijd", "zorgduur", "marktaandeel", "benchmark", "scorecard"]
+PANELS = ["clienten", "wachttijd", "zorgduur", "budget", "marktaandeel", "benchmark", "scorecard"]
 
 # Per graph, per trace: its name and its points as plotly.js drew them (typed arrays decoded).
 TRACES = """id => {
@@ -137,6 +138,28 @@ def test_dashboard_panels_filters_definitions(dashboard, browser) -> None:
     drawn = traces(page, "clienten")
     assert drawn["Cliënten in zorg"]["y"] == [row[0] for row in wmo]
     assert drawn["Instroom"]["y"] == [row[1] for row in wmo]
+    # Budget: each Wmo budget line's uitputting and projection at the last month, as the mart has
+    # them, and every line of the demo's budget file for that year.
+    budget = mart(
+        warehouse,
+        "select uitputting_percentage, prognose_percentage from marts.gemeente_budget_uitputting "
+        "where gemeente_code = ? and standard = 'iwmo' and maand_start = ?",
+        code,
+        last,
+    )
+    drawn = traces(page, "budget")
+    assert sorted(drawn["Gedeclareerd"]["x"]) == pytest.approx(sorted(r[0] for r in budget))
+    assert sorted(drawn["Prognose jaareinde"]["x"]) == pytest.approx(sorted(r[1] for r in budget))
+    # The plafonds come from the demo's budget file (conftest's demo writes it beside the
+    # warehouse folder): every line of the year is there, and the caption sums them.
+    budget_csv = warehouse.parent.parent / "demo" / "budget" / f"{code}_budget.csv"
+    with budget_csv.open(encoding="utf-8") as f:
+        lines = [
+            r for r in csv.DictReader(f) if r["standard"] == "iwmo" and r["jaar"] == str(last.year)
+        ]
+    assert len(budget) == len(lines)
+    plafond = sum(int(r["plafond_eur"]) for r in lines)
+    assert f"van € {plafond:,}".replace(",", ".") in page.inner_text("#uitleg-budget")
     # Wachttijd and the scorecard show Wmo aanbieders of the gemeente only.
     wachttijd = {label.split(" · ")[0] for label in traces(page, "wachttijd")["Mediaan"]["y"]}
     assert wachttijd and wachttijd <= aanbieders["wmo"]

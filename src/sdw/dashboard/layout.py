@@ -184,6 +184,56 @@ def uitleg_zorgduur(frame: pd.DataFrame, where: Filter) -> str:
     )
 
 
+def fig_budget(frame: pd.DataFrame, where: Filter) -> go.Figure:
+    label = frame.budgetregel.map(kort)
+    geld = frame[["gedeclareerd_cumulatief_eur", "plafond_eur", "prognose_jaareinde_eur"]]
+    fig = go.Figure(
+        [
+            go.Bar(
+                y=label, x=frame.uitputting_percentage, orientation="h", name="Gedeclareerd",
+                marker_color=BLAUW, customdata=geld.astype(float),
+                hovertemplate="%{x:.0f}%: € %{customdata[0]:,.0f} van € %{customdata[1]:,.0f}"
+                + NAAM,
+            ),
+            go.Scatter(
+                y=label, x=frame.prognose_percentage, mode="markers", name="Prognose jaareinde",
+                marker={
+                    "symbol": "diamond", "size": 11, "line_width": 1, "line_color": "white",
+                    "color": [ROOD if signaal else "#e39b2d" for signaal in frame.is_signaal],
+                },
+                customdata=geld.astype(float),
+                hovertemplate="prognose %{x:.0f}%: € %{customdata[2]:,.0f}" + NAAM,
+            ),
+        ]
+    )  # fmt: skip
+    fig.add_vline(x=100, line_dash="dash", line_color=GRIJS)
+    return _base(
+        fig,
+        height=max(300, 80 + 22 * len(frame)),
+        bargap=0.35,
+        xaxis={"title": "Percentage van het plafond", "rangemode": "tozero"},
+        yaxis={"type": "category"},
+    )
+
+
+def uitleg_budget(frame: pd.DataFrame, where: Filter) -> str:
+    maand = frame.maand_start.iloc[0]
+    plafond = float(frame.plafond_eur.sum())
+    gedeclareerd = float(frame.gedeclareerd_cumulatief_eur.sum())
+    prognose = float(frame.prognose_jaareinde_eur.sum())
+    signalen = int(frame.is_signaal.fillna(False).sum())
+
+    def euro(value: float) -> str:
+        return f"€ {value:,.0f}".replace(",", ".")
+
+    tekst = (
+        f"{maand.year}, t/m {MAANDEN_VOLUIT[maand.month - 1]}: {euro(gedeclareerd)} gedeclareerd "
+        f"van {euro(plafond)} ({100 * gedeclareerd / plafond:.0f}%); prognose jaareinde "
+        f"{euro(prognose)} ({100 * prognose / plafond:.0f}%)."
+    )
+    return tekst + (f" {signalen} budgetregel(s) boven de signaalwaarde." if signalen else "")
+
+
 def fig_marktaandeel(frame: pd.DataFrame, where: Filter) -> go.Figure:
     fig = go.Figure(
         [
@@ -286,6 +336,11 @@ PANELS = [
         "zorgduur", "Zorgduur van beëindigde zorgperioden", "Cliënt", "fct_zorgperiode",
         ["zorgduur_dagen", "afloop", "einddatum"], queries.ZORGDUUR, fig_zorgduur,
         uitleg=uitleg_zorgduur,
+    ),
+    Panel(
+        "budget", "Budgetuitputting en prognose", "Gemeente", "gemeente_budget_uitputting",
+        ["uitputting_percentage", "prognose_percentage", "is_signaal"],
+        queries.BUDGET_UITPUTTING, fig_budget, breed=True, uitleg=uitleg_budget,
     ),
     Panel(
         "marktaandeel", "Marktaandeel per wijk", "Gemeente", "gemeente_marktaandeel_gebied",

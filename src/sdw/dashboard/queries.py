@@ -105,6 +105,37 @@ group by grouping sets ((maanden, afloop), ())
 order by maanden, afloop
 """
 
+# Each budget line of the year of the period's last month, as of the latest month up to it.
+BUDGET_UITPUTTING = """
+with maand as (
+    select max(maand_start) as maand_start
+    from marts.gemeente_budget_uitputting
+    where
+        gemeente_code = $gemeente and standard = $standard and jaar = year($tot)
+        and maand_start <= $tot
+)
+
+select
+    b.budget_niveau,
+    b.budget_key,
+    coalesce(p.omschrijving, b.segment, b.budget_key) as budgetregel,
+    b.maand_start,
+    b.plafond_eur,
+    b.gedeclareerd_cumulatief_eur,
+    b.uitputting_percentage,
+    b.prognose_jaareinde_eur,
+    b.prognose_percentage,
+    b.is_signaal
+from marts.gemeente_budget_uitputting as b
+inner join maand on b.maand_start = maand.maand_start
+left join (
+    select distinct standard, product_categorie, productcategorie_omschrijving as omschrijving
+    from marts.dim_product
+) as p on b.standard = p.standard and b.product_categorie = p.product_categorie
+where b.gemeente_code = $gemeente and b.standard = $standard
+order by b.prognose_percentage nulls first, b.budget_key
+"""
+
 MARKTAANDEEL_GEBIED = """
 select gebied, aanbieder_agb, jaar, clienten, clienten_in_gebied, marktaandeel
 from marts.gemeente_marktaandeel_gebied
