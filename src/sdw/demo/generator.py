@@ -318,6 +318,7 @@ class _GemeenteRun:
             {
                 **self._keys(client),
                 "bsn": client.bsn,
+                "geboortejaar": client.geboortedatum.year,
                 "postcode": client.postcode,
                 "toewijzing_nummer": line.nummer,
                 "product_categorie": line.product.categorie,
@@ -768,6 +769,7 @@ class _GemeenteRun:
                     "bericht_identificatie": sent.identificatie,
                     "begindatum": phantom.begindatum.isoformat(),
                     "einddatum": end.isoformat() if number == "307" else None,
+                    "geboortejaar": person.geboortedatum.year,
                 }
             )
 
