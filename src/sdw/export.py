@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from sdw.config import PROJECT_DIR, Settings, dbt_var
-from sdw.warehouse import connect
+from sdw.warehouse import connect, is_postgres
 
 MANIFEST = PROJECT_DIR / "target" / "manifest.json"
 SUPPRESSED_COLUMN = "onderdrukte_cellen"
@@ -63,25 +65,59 @@ def suppression_query(table: str, columns: list[str], rule: SmallCells, minimum:
     return f"select {', '.join(selected)} from {table}"
 
 
+def _duckdb_type(postgres_type: str) -> str:
+    """A PostgreSQL column type as DuckDB spells it (information_schema's data_type)."""
+    return {
+        "character varying": "varchar",
+        "text": "varchar",
+        "timestamp without time zone": "timestamp",
+        "time without time zone": "time",
+    }.get(postgres_type, postgres_type)
+
+
 def export_parquet(settings: Settings, out_dir: Path) -> dict:
     minimum = int(dbt_var("kleine_aantallen_drempel"))
     marts = published_marts()
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
     with connect(settings.warehouse, read_only=True) as con:
+        # DuckDB writes the Parquet: the warehouse itself, or, on PostgreSQL, an in-memory
+        # DuckDB each mart's (suppressed) rows are read into.
+        writer = duckdb.connect() if is_postgres(con) else con
         for name, rule in marts.items():
             table = f"marts.{name}"
-            columns = [row[0] for row in con.execute(f"describe {table}").fetchall()]
+            types = dict(
+                con.execute(
+                    "select column_name, case when data_type = 'numeric' then 'decimal(' "
+                    "|| numeric_precision || ', ' || numeric_scale || ')' else data_type end "
+                    "from information_schema.columns "
+                    "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    [name],
+                ).fetchall()
+            )
+            columns = list(types)
             query = (
                 suppression_query(table, columns, rule, minimum)
                 if rule
                 else f"select * from {table}"
             )
             target = out_dir / f"{name}.parquet"
-            con.execute(f"copy ({query}) to '{target}' (format parquet)")
-            rows = con.execute(f"select count(*) from '{target}'").fetchone()[0]
+            if writer is con:
+                con.execute(f"copy ({query}) to '{target}' (format parquet)")
+            else:
+                # typed as in PostgreSQL, not as pandas would guess from the values
+                typed = ", ".join(
+                    f"cast({column} as {_duckdb_type(types[column])}) as {column}"
+                    for column in columns
+                )
+                if rule:
+                    typed += f", {SUPPRESSED_COLUMN}"
+                writer.register("mart", con.execute(query).df())
+                writer.execute(f"copy (select {typed} from mart) to '{target}' (format parquet)")
+                writer.unregister("mart")
+            rows = writer.execute(f"select count(*) from '{target}'").fetchone()[0]
             suppressed = (
-                con.execute(
+                writer.execute(
                     f"select count(*) from '{target}' where {SUPPRESSED_COLUMN} <> ''"
                 ).fetchone()[0]
                 if rule

@@ -22,6 +22,7 @@ import pytest
 
 from sdw.build import build
 from sdw.config import PROJECT_DIR, settings
+from sdw.export import export_parquet
 from sdw.messages.load import ingest_messages
 from sdw.pg_local import PostgresUnavailable, bin_dir, create_database, start, stop
 from sdw.pipeline import run_pipeline
@@ -210,3 +211,25 @@ def test_demo_through_dagster_on_postgres_gives_the_same_marts(demo, pg_server, 
             "from marts.fct_toewijzing_versie"
         )
         assert allocated.fetchone() == (clients["wmo"], clients["jeugd"])
+
+
+def test_export_parquet_from_postgres_matches_duckdb(
+    fixture_warehouses, pg_server, tmp_path, monkeypatch
+):
+    duck_path, database = fixture_warehouses
+    monkeypatch.delenv("SDW_TARGET", raising=False)
+    monkeypatch.setenv("SDW_WAREHOUSE", str(duck_path))
+    from_duckdb = export_parquet(settings(), tmp_path / "duckdb")
+    use_postgres(monkeypatch, pg_server, database)
+    from_postgres = export_parquet(settings(), tmp_path / "postgres")
+    assert from_postgres["files"] == from_duckdb["files"]  # rows and suppressed cells too
+    with duckdb.connect() as local:
+        for entry in from_duckdb["files"]:
+            on = {
+                side: local.execute(f"select * from '{tmp_path / side / entry['file']}'")
+                for side in ("duckdb", "postgres")
+            }
+            types = {side: [d[1] for d in result.description] for side, result in on.items()}
+            assert types["postgres"] == types["duckdb"], entry["file"]
+            rows = {side: sorted(map(str, result.fetchall())) for side, result in on.items()}
+            assert rows["postgres"] == rows["duckdb"], entry["file"]
