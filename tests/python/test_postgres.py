@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import psycopg
 import pytest
+import yaml
 
 from sdw.build import build
 from sdw.config import PROJECT_DIR, settings
@@ -233,3 +234,15 @@ def test_export_parquet_from_postgres_matches_duckdb(
             assert types["postgres"] == types["duckdb"], entry["file"]
             rows = {side: sorted(map(str, result.fetchall())) for side, result in on.items()}
             assert rows["postgres"] == rows["duckdb"], entry["file"]
+
+
+def test_unit_test_names_fit_postgres_identifiers():
+    """dbt names a unit test's relation after the test; PostgreSQL cuts identifiers at 63
+    bytes and dbt then refuses to run the test. Checked without a server, so it fails early."""
+    too_long = [
+        f"{path.relative_to(PROJECT_DIR)}: {test['name']}"
+        for path in sorted((PROJECT_DIR / "models").rglob("*.yml"))
+        for test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests") or []
+        if len(test["name"].encode()) > 63
+    ]
+    assert not too_long, "unit test names longer than 63 bytes: " + ", ".join(too_long)
