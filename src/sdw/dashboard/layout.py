@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, dcc, html
@@ -468,9 +469,13 @@ def build(app: Dash, warehouse: Path) -> None:
         )
         result: list = [selectie]
         for panel in PANELS:
-            frame = queries.panel(warehouse, panel.sql, where)
-            fig = leeg() if frame.empty else panel.figure(frame, where)
+            try:
+                frame = queries.panel(warehouse, panel.sql, where)
+            except duckdb.CatalogException:  # a mart not built yet: the other panels still show
+                fig, uitleg = leeg("Nog niet gebouwd: sdw build"), f"marts.{panel.model} ontbreekt."
+            else:
+                fig = leeg() if frame.empty else panel.figure(frame, where)
+                uitleg = "" if frame.empty else panel.uitleg(frame, where)
             fig.update_layout(meta=selectie)  # says which selection a drawn figure shows
-            uitleg = "" if frame.empty else panel.uitleg(frame, where)
             result += [fig, {"height": f"{fig.layout.height}px"}, uitleg]
         return result
