@@ -269,7 +269,7 @@ def fig_scorecard(frame: pd.DataFrame, where: Filter) -> go.Figure:
     )
     fig = go.Figure(
         go.Heatmap(
-            z=z.values, x=[leesbaar(c) for c in z.columns], y=list(z.index),
+            z=z.values, x=list(z.columns), y=list(z.index),
             customdata=per_100.reindex_like(z).values, texttemplate="%{z}",
             colorscale=[[0, "#f4f7fa"], [0.0001, "#fde3d4"], [1, "#b3261e"]],
             name="Open bevindingen", colorbar={"title": "Open"}, xgap=2, ygap=2,
