@@ -8,7 +8,7 @@ with gebruikt as (
         aanbieder_agb,
         toewijzing_nummer,
         product_code
-    from ({{ message_records(ref('stg_istandaarden__start_producten')) }}) as starts
+    from ({{ message_records(ref('stg_istandaarden__start_producten')) }}) as start_records
     union
     select
         standard,
@@ -16,7 +16,7 @@ with gebruikt as (
         aanbieder_agb,
         toewijzing_nummer,
         product_code
-    from ({{ message_records(ref('stg_istandaarden__stop_producten')) }}) as stops
+    from ({{ message_records(ref('stg_istandaarden__stop_producten')) }}) as stop_records
     union
     select
         standard,
@@ -24,7 +24,7 @@ with gebruikt as (
         aanbieder_agb,
         toewijzing_nummer,
         product_code
-    from ({{ message_records(ref('stg_istandaarden__prestaties')) }}) as prestaties
+    from ({{ message_records(ref('stg_istandaarden__prestaties')) }}) as prestatie_records
 ),
 
 productlijst as (

@@ -128,7 +128,8 @@ jeugd_aandeel_bronnen as (
 jeugd_aandelen as (
     select *
     from (
-        select *,
+        select
+            *,
             row_number() over (
                 partition by niveau, gemeente_code, periode_type, periode_start, vorm_code
                 order by voorrang

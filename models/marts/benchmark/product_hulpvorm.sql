@@ -45,8 +45,14 @@ kandidaten as (
             on
                 producten.standard = crosswalk.standard
                 and producten.product_categorie = crosswalk.product_categorie
-                and (producten.gemeente_code = crosswalk.gemeente_code or crosswalk.gemeente_code = '*')
-                and (producten.product_code = crosswalk.product_code or crosswalk.product_code = '*')
+                and (
+                    producten.gemeente_code = crosswalk.gemeente_code
+                    or crosswalk.gemeente_code = '*'
+                )
+                and (
+                    producten.product_code = crosswalk.product_code
+                    or crosswalk.product_code = '*'
+                )
     ) as gerangschikt
     where rang = 1
 ),

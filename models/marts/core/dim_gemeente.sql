@@ -6,7 +6,8 @@ with berichten as (
 cbs as (
     select *
     from (
-        select *,
+        select
+            *,
             row_number() over (partition by gemeente_code order by jaar desc) as rang
         from {{ ref('dim_gemeente_jaar') }}
     ) as gerangschikt
