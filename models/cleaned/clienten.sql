@@ -1,5 +1,6 @@
 -- One row per client (pseudonym): what the messages say about the person, latest first.
--- Only 301s carry an address, so the postcode is the latest one any 301 gave.
+-- Only 301s carry an address, so the postcode is the latest one any 301 gave; 317s, 323s and
+-- 325s name the client by BSN alone, so birth and geslacht are the latest a message stated.
 with clienten as (
     select * from {{ ref('client_vermeldingen') }}
 ),
@@ -11,6 +12,19 @@ latest as (
             partition by client_pseudonym order by dagtekening desc, file_id desc, client_seq asc
         ) as recency
     from clienten
+),
+
+latest_persoon as (
+    select
+        client_pseudonym,
+        geboortejaar,
+        geboortemaand,
+        geslacht,
+        row_number() over (
+            partition by client_pseudonym order by dagtekening desc, file_id desc, client_seq asc
+        ) as recency
+    from clienten
+    where geboortejaar is not null
 ),
 
 latest_postcode as (
@@ -39,9 +53,9 @@ final as (
     select
         latest.client_pseudonym,
         latest.gemeente_code,
-        latest.geboortejaar,
-        latest.geboortemaand,
-        latest.geslacht,
+        latest_persoon.geboortejaar,
+        latest_persoon.geboortemaand,
+        latest_persoon.geslacht,
         latest_postcode.postcode4,
         seen.heeft_wmo,
         seen.heeft_jeugd,
@@ -50,6 +64,10 @@ final as (
     from latest
     inner join seen
         on latest.client_pseudonym = seen.client_pseudonym
+    left join latest_persoon
+        on
+            latest.client_pseudonym = latest_persoon.client_pseudonym
+            and latest_persoon.recency = 1
     left join latest_postcode
         on
             latest.client_pseudonym = latest_postcode.client_pseudonym
