@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from sdw.config import PROJECT_DIR, Settings, dbt_var
-from sdw.warehouse import connect, is_postgres
+from sdw.warehouse import connect, is_postgres, location
 
 MANIFEST = PROJECT_DIR / "target" / "manifest.json"
 SUPPRESSED_COLUMN = "onderdrukte_cellen"
@@ -136,7 +136,7 @@ def export_parquet(settings: Settings, out_dir: Path) -> dict:
             )
     manifest = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "warehouse": str(settings.warehouse),
+        "warehouse": location(settings.warehouse),
         "small_cell_threshold": minimum,
         "suppressed_cells_column": SUPPRESSED_COLUMN,
         "files": files,

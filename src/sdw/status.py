@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from sdw.config import Settings
-from sdw.warehouse import connect, table_exists
+from sdw.warehouse import connect, location, table_exists
 
 
 def status_lines(settings: Settings, *, list_quarantined: bool = True) -> list[str]:
-    lines = [f"warehouse: {settings.warehouse}"]
+    lines = [f"warehouse: {location(settings.warehouse)}"]
     with connect(settings.warehouse, read_only=True) as con:
         if not table_exists(con, "raw", "ingest_files"):
             return [*lines, "nothing loaded yet"]

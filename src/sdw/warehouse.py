@@ -146,6 +146,14 @@ def _connect_postgres() -> PostgresConnection:
     return PostgresConnection(raw)
 
 
+def location(path: Path) -> str:
+    """Where the current target's warehouse is, for people: the file or the server."""
+    if target() == "postgres":
+        pg = postgres_settings()
+        return f"postgresql://{pg['user']}@{pg['host']}:{pg['port']}/{pg['dbname']}"
+    return str(path)
+
+
 def is_postgres(con: Any) -> bool:
     return isinstance(con, PostgresConnection)
 
