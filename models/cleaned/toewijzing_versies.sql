@@ -10,13 +10,7 @@ with toegewezen as (
 keyed as (
     select
         *,
-        coalesce(
-            cast(toewijzing_nummer as varchar),
-            concat_ws(
-                '|', beschikkingnummer, product_categorie, product_code,
-                cast(ingangsdatum as varchar), product_aanbieder_agb
-            )
-        ) as toewijzing_sleutel
+        {{ toewijzing_sleutel() }} as toewijzing_sleutel
     from toegewezen
 ),
 
@@ -57,6 +51,7 @@ final as (
         aanbieder_agb,
         client_pseudonym,
         toewijzing_nummer,
+        toewijzing_sleutel,
         referentie_aanbieder,
         product_categorie,
         product_code,

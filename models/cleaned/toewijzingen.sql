@@ -15,6 +15,7 @@ final as (
         aanbieder_agb,
         client_pseudonym,
         toewijzing_nummer,
+        toewijzing_sleutel,
         referentie_aanbieder,
         product_categorie,
         product_code,

@@ -70,7 +70,7 @@ final as (
                 uitgegeven.standard = starts.standard
                 and uitgegeven.gemeente_code = starts.gemeente_code
                 and uitgegeven.aanbieder_agb = starts.aanbieder_agb
-                and uitgegeven.toewijzing_nummer = starts.toewijzing_nummer
+                and uitgegeven.toewijzing_sleutel = starts.toewijzing_sleutel
         ) as is_zonder_toewijzing,
         -- A start under a number the gemeente never issued is reported too late for nothing:
         -- it is the start_without_toewijzing finding.
@@ -85,7 +85,7 @@ final as (
                 uitgegeven.standard = starts.standard
                 and uitgegeven.gemeente_code = starts.gemeente_code
                 and uitgegeven.aanbieder_agb = starts.aanbieder_agb
-                and uitgegeven.toewijzing_nummer = starts.toewijzing_nummer
+                and uitgegeven.toewijzing_sleutel = starts.toewijzing_sleutel
         ) as is_start_te_laat_gemeld
     from starts
     left join stops
@@ -94,12 +94,13 @@ final as (
         on starts.start_gemeld_begindatum = begonnen.datum
     left join kalender as gemeld
         on starts.start_gemeld_datum = gemeld.datum
-    -- Linked as the standard prescribes: gemeente, aanbieder, client, number and product.
+    -- Linked as the standard prescribes: gemeente, aanbieder, client, number and product (in
+    -- iWmo 2.x the number is Beschikkingnummer, product, Ingangsdatum and aanbieder).
     left join toewijzingen
         on
             starts.standard = toewijzingen.standard
             and starts.gemeente_code = toewijzingen.gemeente_code
-            and starts.toewijzing_nummer = toewijzingen.toewijzing_nummer
+            and starts.toewijzing_sleutel = toewijzingen.toewijzing_sleutel
             and starts.aanbieder_agb = toewijzingen.aanbieder_agb
             and starts.client_pseudonym = toewijzingen.client_pseudonym
             and starts.product_code is not distinct from toewijzingen.product_code

@@ -78,6 +78,8 @@ final as (
         current_starts.client_pseudonym,
         current_starts.is_bsn_valid,
         current_starts.toewijzing_nummer,
+        {{ toewijzing_sleutel('current_starts', 'toewijzing_ingangsdatum') }}
+            as toewijzing_sleutel,
         current_starts.product_categorie,
         current_starts.product_code,
         current_starts.toewijzing_ingangsdatum,

@@ -26,7 +26,7 @@ gemelde_starts as (
         standard,
         gemeente_code,
         aanbieder_agb,
-        toewijzing_nummer,
+        toewijzing_sleutel,
         product_code,
         begindatum
     from starts
@@ -61,7 +61,8 @@ final as (
             keyed.standard = gemelde_starts.standard
             and keyed.gemeente_code = gemelde_starts.gemeente_code
             and keyed.aanbieder_agb = gemelde_starts.aanbieder_agb
-            and keyed.toewijzing_nummer = gemelde_starts.toewijzing_nummer
+            and {{ toewijzing_sleutel('keyed', 'toewijzing_ingangsdatum') }}
+            = gemelde_starts.toewijzing_sleutel
             and keyed.product_code is not distinct from gemelde_starts.product_code
             and keyed.begindatum = gemelde_starts.begindatum
 )
