@@ -141,6 +141,15 @@ def fig_wachttijd(frame: pd.DataFrame, where: Filter) -> go.Figure:
         fig,
         height=max(300, 40 + 24 * len(frame)),
         xaxis={"title": "Wachttijd (dagen)", "rangemode": "tozero"},
+        # Sorted with the shortest at the bottom: the legend fits in the empty corner there.
+        legend={
+            "orientation": "v",
+            "x": 1,
+            "xanchor": "right",
+            "y": 0,
+            "yanchor": "bottom",
+            "bgcolor": "rgba(255,255,255,0.85)",
+        },
         yaxis={"type": "category"},
     )
 
