@@ -226,13 +226,12 @@ def test_export_parquet_from_postgres_matches_duckdb(
     assert from_postgres["files"] == from_duckdb["files"]  # rows and suppressed cells too
     with duckdb.connect() as local:
         for entry in from_duckdb["files"]:
-            on = {
-                side: local.execute(f"select * from '{tmp_path / side / entry['file']}'")
-                for side in ("duckdb", "postgres")
-            }
-            types = {side: [d[1] for d in result.description] for side, result in on.items()}
+            types, rows = {}, {}
+            for side in ("duckdb", "postgres"):
+                result = local.execute(f"select * from '{tmp_path / side / entry['file']}'")
+                types[side] = [d[1] for d in result.description]
+                rows[side] = sorted(map(str, result.fetchall()))
             assert types["postgres"] == types["duckdb"], entry["file"]
-            rows = {side: sorted(map(str, result.fetchall())) for side, result in on.items()}
             assert rows["postgres"] == rows["duckdb"], entry["file"]
 
 
