@@ -1,0 +1,127 @@
+"""`sdw ingest budget`: the demo's inkoop and budget files into raw, every file accounted for."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import duckdb
+
+from sdw.budget.load import ingest_budget
+from sdw.config import Settings
+from sdw.demo.budget import BUDGET_COLUMNS, INKOOP_COLUMNS
+
+BUDGET_ROWS = [
+    ("0999", "2025", "iwmo", "Huishoudelijke hulp", "01", "274000"),
+    ("0999", "2025", "iwmo", "Ondersteuning thuis", "", "243000"),
+    ("0999", "2025", "ijw", "Jeugd-ggz", "54", "61000"),
+]
+INKOOP_ROWS = [
+    ("0999", "2025", "iwmo", "Huishoudelijke hulp", "01", "01A01", "82", "98101002", "19500"),
+    ("0999", "2025", "ijw", "Jeugd-ggz", "54", "54A01", "01", "98202001", "195"),
+]
+
+
+def _write(path: Path, header: tuple[str, ...], rows: list[tuple], delimiter: str = ",") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _query(settings: Settings, sql: str) -> list[tuple]:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_loads_both_layouts_once(tmp_path: Path, warehouse: Settings) -> None:
+    folder = tmp_path / "budget"
+    _write(folder / "0999_budget.csv", BUDGET_COLUMNS, BUDGET_ROWS)
+    # Told apart by the header, not the name; a StatLine-style ";" is read too.
+    _write(folder / "catalogus.csv", INKOOP_COLUMNS, INKOOP_ROWS, delimiter=";")
+    report = ingest_budget([folder], warehouse)
+    assert (report.loaded, report.quarantined, report.rows) == (2, 0, 5)
+    assert (
+        _query(
+            warehouse,
+            "select gemeente_code, jaar, standard, segment, productcategorie, plafond_eur "
+            "from raw.budget_plafonds order by row_seq",
+        )
+        == BUDGET_ROWS
+    )
+    assert (
+        _query(
+            warehouse,
+            "select gemeente_code, jaar, standard, segment, productcategorie, productcode, "
+            "eenheid, aanbieder_agb, tarief_eurocent from raw.budget_inkoop order by row_seq",
+        )
+        == INKOOP_ROWS
+    )
+    assert sorted(_query(warehouse, "select layout, status, row_count from raw.budget_files")) == [
+        ("budget", "loaded", 3),
+        ("inkoop", "loaded", 2),
+    ]
+    # Offered again: nothing new; the same content under another path: a duplicate.
+    again = ingest_budget([folder], warehouse)
+    assert (again.loaded, again.skipped) == (0, 2)
+    copy = _write(tmp_path / "elders" / "kopie.csv", BUDGET_COLUMNS, BUDGET_ROWS)
+    assert ingest_budget([copy], warehouse).duplicate == 1
+    assert _query(warehouse, "select count(*) from raw.budget_plafonds") == [(3,)]
+
+
+def test_a_bad_file_is_quarantined_with_its_reason(tmp_path: Path, warehouse: Settings) -> None:
+    folder = tmp_path / "budget"
+    bad = {
+        "kolommen.csv": ((("gemeente", "jaar", "bedrag"), [("0999", "2025", "1")]), "header"),
+        "jaar.csv": ((BUDGET_COLUMNS, [("0999", "25", "iwmo", "X", "", "1000")]), "line 2: jaar"),
+        "bedrag.csv": (
+            (BUDGET_COLUMNS, [("0999", "2025", "iwmo", "X", "", "1.000,50")]),
+            "plafond_eur",
+        ),
+        "dubbel.csv": (
+            (
+                BUDGET_COLUMNS,
+                [
+                    ("0999", "2025", "iwmo", "X", "", "1000"),
+                    ("0999", "2025", "iwmo", "X", "02", "5"),
+                ],
+            ),
+            "line 3: the plafond for 2025 iwmo X 02 overlaps the one on line 2",
+        ),
+        "tarief.csv": (
+            (INKOOP_COLUMNS, [("0999", "2025", "ijw", "X", "54", "54A01", "01", "1", "1.95")]),
+            "tarief_eurocent",
+        ),
+        "leeg.csv": ((BUDGET_COLUMNS, []), "no rows"),
+    }
+    for name, ((header, rows), _) in bad.items():
+        _write(folder / name, header, rows)
+    (folder / "kapot.csv").write_bytes(b"\xff\xfe\x00gemeente")
+    good = _write(folder / "goed.csv", BUDGET_COLUMNS, BUDGET_ROWS)
+    report = ingest_budget([folder], warehouse)
+    assert (report.loaded, report.quarantined) == (1, len(bad) + 1)
+    reasons = dict(_query(warehouse, "select path, reason from raw.budget_files"))
+    for name, (_, reason) in bad.items():
+        assert reason in reasons[str((folder / name).resolve())], name
+    assert "UTF-8" in reasons[str((folder / "kapot.csv").resolve())]
+    assert reasons[str(good.resolve())] is None
+    # Nothing of a quarantined file reached raw, and a copy of each is kept.
+    assert _query(warehouse, "select count(*) from raw.budget_plafonds") == [(3,)]
+    assert len(list(warehouse.quarantine_dir.iterdir())) == len(bad) + 1
+
+
+def test_the_demo_budget_files_load(tmp_path: Path, warehouse: Settings) -> None:
+    from sdw.demo.budget import write_budget
+    from sdw.demo.world import build_gemeenten
+
+    rng = random.Random(3)
+    [gemeente] = build_gemeenten(rng, 20_000, 1, "0999", 60_000)
+    write_budget(rng, tmp_path / "budget", gemeente, range(2024, 2026), {})
+    report = ingest_budget([tmp_path / "budget"], warehouse)
+    assert (report.loaded, report.quarantined) == (2, 0)
+    files = list((tmp_path / "budget").glob("*.csv"))
+    written = sum(len(p.read_text().splitlines()) - 1 for p in files)
+    assert report.rows == written
