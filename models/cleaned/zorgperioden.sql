@@ -2,8 +2,27 @@
 -- start_tot_stop_dagen keeps the sign, so a stop dated before its start stays visible for the
 -- quality checks; zorgduur_dagen is only given when the period makes sense. Wachttijd counts
 -- from the toewijzing's Ingangsdatum, or the one the 305 repeats when no toewijzing links.
+-- Incremental by toewijzing number (macros/incrementeel.sql, zorgperiode_partities.sql).
+-- depends_on: {{ ref('stg_istandaarden__ingest_files') }}
+-- depends_on: {{ ref('stg_istandaarden__berichten') }}
+-- depends_on: {{ ref('stg_istandaarden__start_producten') }}
+-- depends_on: {{ ref('stg_istandaarden__stop_producten') }}
+-- depends_on: {{ ref('stg_istandaarden__toegewezen_producten') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=["{{ partities_wissen(zorgperiode_partities_gewijzigd(),
+                                   zorgperiode_partitie_sleutel()) }}"],
+    post_hook=["{{ watermerk_vastleggen() }}"],
+) }}
+
 with starts as (
     select * from {{ ref('zorgstarts') }}
+    {% if is_incremental() -%}
+        where {{ in_gewijzigde_partities(
+            'zorgstarts', zorgperiode_partities_gewijzigd(), zorgperiode_partitie_sleutel()
+        ) }}
+    {%- endif %}
 ),
 
 stops as (
