@@ -15,7 +15,7 @@ BENCH_LINES ?= 200000
 PG_DIR ?= warehouse/postgres
 PG_PORT ?= 5432
 
-.PHONY: help install demo dev dashboard postgres postgres-stop test lint dbt-test pytest defs-check gx-sync bench-ingest lock clean
+.PHONY: help install demo dev dashboard postgres postgres-stop test lint dbt-test pytest defs-check gx-sync bench bench-ingest lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ test: lint defs-check dbt-test pytest ## every check the project has
 
 gx-sync: $(STAMP) ## write the GX checkpoints and assets that follow from the suites
 	$(BIN)/python -m sdw.quality.project
+
+bench: $(STAMP) ## ingest, build, checks and a daily run at 100k/1M/5M lines (BENCH_SIZES; BENCH_FLAGS=--national adds 25M)
+	$(BIN)/python bench/run.py $(BENCH_FLAGS)
 
 bench-ingest: $(STAMP) ## message load speed against a bare lxml parse (BENCH_LINES=200000)
 	$(BIN)/python bench/ingest.py --product-lines $(BENCH_LINES)
