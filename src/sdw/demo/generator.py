@@ -769,7 +769,6 @@ class _GemeenteRun:
                     "bericht_identificatie": sent.identificatie,
                     "begindatum": phantom.begindatum.isoformat(),
                     "einddatum": end.isoformat() if number == "307" else None,
-                    "postcode": person.postcode,
                     "geboortejaar": person.geboortedatum.year,
                 }
             )
