@@ -31,7 +31,9 @@ from sdw.warehouse import connect, ensure_raw_schema, insert_rows, is_postgres
 
 # A batch is written when it holds this many files or rows: large enough for bulk inserts to
 # pay off, small enough that memory stays bounded and an interrupted load loses little work.
-BATCH_FILES = 5000
+# Each insert has a fixed cost of some milliseconds (DuckDB analyses the frame's columns), so
+# few-KB messages want many files to a batch (measured: 5000 files spent 24% more time writing).
+BATCH_FILES = 20_000
 BATCH_ROWS = 200_000
 # Files are looked up in the ledger a group at a time (one query scans raw.ingest_files), and
 # travel to the parsers in chunks, a few chunks in flight at a time. Together these bound what
