@@ -12,10 +12,11 @@ DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster_home
 DEMO_DIR ?= warehouse/demo
 FIXTURE_WAREHOUSE := warehouse/test/fixture.duckdb
 BENCH_LINES ?= 200000
+BENCH_ROWS ?= 1000000
 PG_DIR ?= warehouse/postgres
 PG_PORT ?= 5432
 
-.PHONY: help install demo dev dashboard postgres postgres-stop test lint dbt-test pytest defs-check gx-sync bench bench-ingest lock clean
+.PHONY: help install demo dev dashboard postgres postgres-stop test lint dbt-test pytest defs-check gx-sync bench bench-ingest bench-checks lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -75,6 +76,9 @@ bench: $(STAMP) ## ingest, build, checks and a daily run at 100k/1M/5M lines (BE
 
 bench-ingest: $(STAMP) ## message load speed against a bare lxml parse (BENCH_LINES=200000)
 	$(BIN)/python bench/ingest.py --product-lines $(BENCH_LINES)
+
+bench-checks: $(STAMP) ## the quality checks on a 1-million-row fact (BENCH_ROWS=1000000), target < 30 s
+	$(BIN)/python bench/checks.py --rows $(BENCH_ROWS)
 
 lock: ## re-resolve constraints.txt from pyproject.toml
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -6,6 +6,13 @@ metric fails (`table.row_count: list index out of range`). Instead each suite's 
 from DuckDB in one columnar scan, only the columns the suite needs, and validated in memory.
 The heavy lifting (joins, date arithmetic) is done set-based in dbt before that, so every
 expectation is a vectorised column test (tests/python/test_quality.py covers both facts).
+
+Why findings are not GX's unexpected rows: GX builds its list of unexpected rows (result format
+COMPLETE) one row at a time, deep-copies it and renders it into Data Docs, which took over a
+minute for 37,000 findings in a warehouse with a million declaratieregels (bench/checks.py).
+GX therefore reports a SUMMARY (counts and the first rows, which Data Docs show), and the
+runner selects the findings with the same condition on the same frame, vectorised, refusing
+to store them when their number differs from GX's unexpected count.
 """
 
 from __future__ import annotations
@@ -69,7 +76,32 @@ def gx_context(settings: Settings, project_dir: Path = GX_PROJECT_DIR):
     import great_expectations as gx  # a slow import: only when checks really run
 
     os.environ["SDW_DATA_DOCS"] = str(settings.reports_dir / "data_docs") + os.sep
+    # Validation results beside the warehouse's Data Docs, which index them all: shared by
+    # every warehouse in the project folder, they grew with every run anywhere.
+    os.environ["SDW_GX_VALIDATIONS"] = str(settings.reports_dir / "gx_validations") + os.sep
     return gx.get_context(mode="file", project_root_dir=str(project_dir))
+
+
+def _unexpected(frame: pd.DataFrame, expectation_type: str, kwargs: dict) -> pd.Series:
+    """The rows GX counts as unexpected for a column-map expectation (nulls are not, except
+    for the null expectations themselves), as a boolean mask."""
+    values = frame[kwargs["column"]]
+    if expectation_type == "expect_column_values_to_not_be_null":
+        return values.isna()
+    if expectation_type == "expect_column_values_to_be_null":
+        return values.notna()
+    present = values.notna()
+    if expectation_type == "expect_column_values_to_be_in_set":
+        return present & ~values.isin(kwargs["value_set"])
+    if expectation_type == "expect_column_values_to_be_between":
+        outside = pd.Series(False, index=frame.index)
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        if low is not None:
+            outside |= values <= low if kwargs.get("strict_min") else values < low
+        if high is not None:
+            outside |= values >= high if kwargs.get("strict_max") else values > high
+        return present & outside
+    raise ValueError(f"the runner cannot select the findings of {expectation_type}")
 
 
 def _validate(checkpoint, con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
@@ -80,13 +112,21 @@ def _validate(checkpoint, con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
     checked = [e.column for e in suite.expectations if getattr(e, "column", None)]
     columns = list(dict.fromkeys(index_columns + checked))
     frame = con.execute(f"select {', '.join(columns)} from {table}").df()
-    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    # GX fingerprints the whole batch; it gets the checked columns, the findings the rest.
+    result = checkpoint.run(batch_parameters={"dataframe": frame[list(dict.fromkeys(checked))]})
     outcomes = []
     for run_result in result.run_results.values():
         for expectation_result in run_result.results:
             config = expectation_result.expectation_config
             meta = config.meta
-            unexpected = expectation_result.result.get("unexpected_index_list") or []
+            mask = _unexpected(frame, config.type, config.kwargs)
+            gx_count = expectation_result.result.get("unexpected_count") or 0
+            if int(mask.sum()) != gx_count:
+                raise RuntimeError(
+                    f"{meta['check']}: GX counts {gx_count} unexpected rows in {table}, "
+                    f"the runner selected {int(mask.sum())}"
+                )
+            unexpected = frame.loc[mask, index_columns].to_dict("records")
             rows = [{k: _plain(v) for k, v in row.items()} for row in unexpected]
             outcomes.append(
                 CheckOutcome(
