@@ -12,6 +12,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
+    on_schema_change='sync_all_columns',
     pre_hook=["{{ partities_wissen(declaratieregel_partities_gewijzigd(),
                                    declaratieregel_partitie_sleutel()) }}"],
     post_hook=["{{ watermerk_vastleggen() }}"],

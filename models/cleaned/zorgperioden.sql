@@ -11,6 +11,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
+    on_schema_change='sync_all_columns',
     pre_hook=["{{ partities_wissen(zorgperiode_partities_gewijzigd(),
                                    zorgperiode_partitie_sleutel()) }}"],
     post_hook=["{{ watermerk_vastleggen() }}"],
