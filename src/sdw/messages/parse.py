@@ -112,7 +112,9 @@ def _collect(element: etree._Element, tree: dict, values: list, codes: list | No
             continue
         if entry.__class__ is int:
             if values[entry] is None:
-                values[entry] = _strip(child.text)
+                text = child.text  # _strip, inlined: this runs for every value read
+                if text:
+                    values[entry] = text.strip() or None
         elif entry is _CODES:
             if codes is not None:
                 codes.extend(_strip(code.text) for code in child if code.tag.__class__ is str)
