@@ -26,6 +26,7 @@ from sdw.demo.catalogue import DOMAINS
 VOLGENS_PLAN = {d.standard.key: d.reden_plan for d in DOMAINS}
 CENT = 0.011  # amounts are rounded to cents in the marts
 AANBIEDER_JAAR = ("gemeente_code", "aanbieder_agb", "standard", "product_categorie", "jaar")
+PRODUCT_JAAR = ("gemeente_code", "standard", "product_categorie", "product_code", "eenheid", "jaar")
 HERHAALD_BEROEP = ("gemeente_code", "standard", "aanbieder_agb", "product_categorie", "jaar")
 
 
@@ -499,3 +500,42 @@ def test_market_share_per_aanbieder_per_area(demo, records):
         assert row["marktaandeel"] == pytest.approx(len(members) / area_total), key
     # Areas with more than one aanbieder, so the shares are shares.
     assert any(0 < r["marktaandeel"] < 1 for r in found.values())
+
+
+def test_cost_per_product(demo, records):
+    _, warehouse = demo
+    cells: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, set()])
+    for line, (begin, _, volume, bedrag, code, _) in _declared(records):
+        key = (
+            line["gemeente_code"],
+            line["standard"],
+            line["product_categorie"],
+            code,
+            line["eenheid"],
+            int(begin[:4]),
+        )
+        cell = cells[key]
+        cell[0] += 1
+        cell[1] += volume
+        cell[2] += bedrag
+        cell[3].add(line["bsn"])
+    found = {
+        tuple(r[c] for c in PRODUCT_JAAR): r
+        for r in _rows(warehouse, "select * from marts.gemeente_product_kosten_jaar")
+    }
+    assert set(found) == set(cells)
+    # A declaratie block with a mistyped BSN is another person: its standard's year is not
+    # compared on clients.
+    mistyped = {(g, s, int(month[:4])) for g, s, _, month in records.invalid_323}
+    compared = 0
+    for key, (regels, volume, cents, clients) in cells.items():
+        row = found[key]
+        assert (row["declaratieregels"], row["gedeclareerd_volume"]) == (regels, volume), key
+        assert float(row["gedeclareerd_eur"]) == pytest.approx(cents / 100, abs=CENT), key
+        assert float(row["eur_per_eenheid"]) == pytest.approx(cents / 100 / volume, abs=CENT)
+        if (key[0], key[1], key[5]) not in mistyped:
+            assert row["clienten_gedeclareerd"] == len(clients), key
+            expected = cents / 100 / len(clients)
+            assert float(row["kosten_per_client_eur"]) == pytest.approx(expected, abs=CENT)
+            compared += 1
+    assert compared >= 5 and len(cells) >= 30
