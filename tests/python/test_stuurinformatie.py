@@ -539,3 +539,29 @@ def test_cost_per_product(demo, records):
             assert float(row["kosten_per_client_eur"]) == pytest.approx(expected, abs=CENT)
             compared += 1
     assert compared >= 5 and len(cells) >= 30
+
+
+def test_starts_reported_and_reported_late_per_aanbieder_and_month(demo, records):
+    truth, warehouse = demo
+    starts: dict[tuple, int] = defaultdict(int)
+    for period in records.periods:
+        _, _, agb, begin, _, _ = period
+        gemeente, standard = records.gemeente_standard(period)
+        starts[(gemeente, agb, standard, _month(begin))] += 1
+    # The generator reports every start within the 5 working days, except the planted late ones.
+    late: dict[tuple, int] = defaultdict(int)
+    for d in truth["defects"]:
+        if d["type"] == "late_305":
+            begin = _month(_d(d["begindatum"]))
+            late[(d["gemeente_code"], d["aanbieder_agb"], d["standard"], begin)] += 1
+    found = {
+        (r["gemeente_code"], r["aanbieder_agb"], r["standard"], r["maand_start"]): r
+        for r in _rows(
+            warehouse, "select * from marts.keten_aanbieder_maand where starts_gemeld > 0"
+        )
+    }
+    assert {k: r["starts_gemeld"] for k, r in found.items()} == dict(starts)
+    assert {
+        k: r["starts_te_laat_gemeld"] for k, r in found.items() if r["starts_te_laat_gemeld"]
+    } == (dict(late))
+    assert sum(late.values()) >= 5
