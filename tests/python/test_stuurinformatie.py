@@ -563,5 +563,5 @@ def test_starts_reported_and_reported_late_per_aanbieder_and_month(demo, records
     assert {k: r["starts_gemeld"] for k, r in found.items()} == dict(starts)
     assert {
         k: r["starts_te_laat_gemeld"] for k, r in found.items() if r["starts_te_laat_gemeld"]
-    } == (dict(late))
+    } == dict(late)
     assert sum(late.values()) >= 5
