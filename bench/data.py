@@ -65,6 +65,14 @@ def _count(folder: Path) -> tuple[int, int]:
     return len(files), sum(map(product_lines, files))
 
 
+def _total_lines(folder: Path) -> int:
+    """Product lines in the whole inbox, counted once after generation."""
+    counted = folder / "lines.json"
+    if not counted.exists():
+        counted.write_text(json.dumps({"lines": _count(folder / "inbox")[1]}) + "\n")
+    return json.loads(counted.read_text())["lines"]
+
+
 def generate_gemeente(
     data_dir: Path, index: int, inwoners: int = INWONERS_PER_GEMEENTE
 ) -> Gemeente:
@@ -78,8 +86,9 @@ def generate_gemeente(
         for part in ("full", "day"):
             shutil.rmtree(folder / part, ignore_errors=True)
         split = split_last_day(folder / "inbox", folder / "full", folder / "day")
-        full_files, full_lines = _count(folder / "full")
         day_files, day_lines = _count(folder / "day")
+        full_files = split.before_files
+        full_lines = _total_lines(folder) - day_lines
         figures = {
             "full_files": full_files,
             "full_lines": full_lines,

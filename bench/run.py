@@ -114,15 +114,17 @@ def measure_size(data_dir: Path, work_dir: Path, lines: int, inwoners: int, smok
     return result
 
 
-def profile_misses(results: dict, data_dir: Path, work_dir: Path, out: Path, inwoners: int):
+def profile_misses(
+    results: dict, data_dir: Path, work_dir: Path, out: Path, inwoners: int
+) -> list[dict]:
     """cProfile the missed Python steps at the smallest size; their top entries say why."""
-    missed = {t["where"] for t in results["targets"] if not t["met"]}
+    missed = {t["where"].removeprefix("daily ") for t in results["targets"] if not t["met"]}
     smallest = results["sizes"][0]["size"]
     gemeenten = data.gemeenten_for(data_dir, smallest, inwoners)
     size = Size(work_dir, 0)
     profiles = []
     for step in ("ingest", "checks"):
-        if step not in missed and f"daily {step}" not in missed:
+        if step not in missed:
             continue
         if step == "checks":  # checks need the built warehouse of a full load
             size.step("ingest", *(g.full for g in gemeenten))
@@ -131,10 +133,17 @@ def profile_misses(results: dict, data_dir: Path, work_dir: Path, out: Path, inw
         size.step(step, *(g.full for g in gemeenten) if step == "ingest" else (), profile=path)
         top = report.top_entries(path)
         profiles.append({"step": step, "file": f"{out.name}/{path.name}", "top": top})
-        for target in results["targets"]:
-            if not target["met"] and target["where"] == step and step == "ingest":
-                target["why"] = f"profile {path.name}: {top}"
-    results["profiles"] = profiles
+    return profiles
+
+
+def write(results: dict, args: argparse.Namespace) -> str:
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = report.markdown(results)
+    (args.out / "results.md").write_text(table)
+    if not args.no_readme:
+        report.update_readme(args.readme, table)
+    return table
 
 
 def sizes_wanted(args: argparse.Namespace) -> list[int]:
@@ -163,26 +172,26 @@ def main(argv: list[str] | None = None) -> None:
     work_dir = args.work_dir or args.data_dir / "runs"
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    sizes = [
-        measure_size(args.data_dir, work_dir, lines, args.inwoners, args.smoke)
-        for lines in sizes_wanted(args)
-    ]
     results = {
         "started_at": started.isoformat(timespec="seconds"),
-        "bench_seconds": round(time.perf_counter() - clock),
         "machine": machine(),
         "smoke": args.smoke,
-        "sizes": sizes,
+        "sizes": [],
     }
-    report.assess(results)
-    if not args.no_profile:
-        profile_misses(results, args.data_dir, work_dir, args.out / "profiles", args.inwoners)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    table = report.markdown(results)
-    (args.out / "results.md").write_text(table)
-    if not args.no_readme:
-        report.update_readme(args.readme, table)
+    # Written after every size, so a run stopped in the largest keeps the smaller ones.
+    for lines in sizes_wanted(args):
+        results["sizes"].append(
+            measure_size(args.data_dir, work_dir, lines, args.inwoners, args.smoke)
+        )
+        results["bench_seconds"] = round(time.perf_counter() - clock)
+        report.assess(results)
+        if "profiles" not in results and not args.no_profile:
+            out = args.out / "profiles"
+            results["profiles"] = profile_misses(
+                results, args.data_dir, work_dir, out, args.inwoners
+            )
+            report.assess(results)
+        table = write(results, args)
     print(table)
 
 
