@@ -111,7 +111,7 @@ def export_parquet(settings: Settings, out_dir: Path) -> dict:
                     for column in columns
                 )
                 if rule:
-                    typed += f", {SUPPRESSED_COLUMN}"
+                    typed += f", cast({SUPPRESSED_COLUMN} as varchar) as {SUPPRESSED_COLUMN}"
                 writer.register("mart", con.execute(query).df())
                 writer.execute(f"copy (select {typed} from mart) to '{target}' (format parquet)")
                 writer.unregister("mart")

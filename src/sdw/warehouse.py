@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +87,20 @@ class PostgresResult:
         return self._cursor.fetchone() if self._cursor.description else None
 
     def df(self) -> pd.DataFrame:
+        """As DuckDB's .df() gives it: numeric as float64 and dates as datetime64, so that
+        what is computed from the frame (the quality runner's finding texts) is the same."""
         columns = [column.name for column in self._cursor.description]
-        return pd.DataFrame(self._cursor.fetchall(), columns=columns)
+        frame = pd.DataFrame(self._cursor.fetchall(), columns=columns)
+        for column in frame.columns:
+            values = frame[column].dropna()
+            if frame[column].dtype != object or values.empty:
+                continue
+            first = values.iloc[0]
+            if isinstance(first, Decimal):
+                frame[column] = frame[column].astype("float64")
+            elif isinstance(first, date) and not isinstance(first, datetime):
+                frame[column] = pd.to_datetime(frame[column])
+        return frame
 
 
 class PostgresConnection:
