@@ -565,3 +565,45 @@ def test_starts_reported_and_reported_late_per_aanbieder_and_month(demo, records
         k: r["starts_te_laat_gemeld"] for k, r in found.items() if r["starts_te_laat_gemeld"]
     } == dict(late)
     assert sum(late.values()) >= 5
+
+
+def test_keten_retouren_per_aanbieder_and_month(demo):
+    """Every retour the generator sent on an aanbieder's 305/307/315/317, with the codes it
+    rejected classes by: counted per gemeente, aanbieder and month of the answered message."""
+    truth, warehouse = demo
+    expected: dict[tuple, dict] = defaultdict(
+        lambda: {"beantwoord": 0, "afgekeurd": 0, "codes": defaultdict(int)}
+    )
+    for retour in truth["retouren"]:
+        if retour["retour_op_message_type"] not in {"305", "307", "315", "317"}:
+            continue
+        key = (
+            retour["afzender"],
+            retour["ontvanger"],
+            retour["standard"],
+            _month(date.fromisoformat(retour["retour_op_dagtekening"])),
+        )
+        cell = expected[key]
+        cell["beantwoord"] += 1
+        cell["afgekeurd"] += bool(retour["rejected_by"])
+        for code in retour["rejected_by"]:
+            cell["codes"][code] += 1
+    assert sum(cell["afgekeurd"] for cell in expected.values()) > 0, "no rejection planted"
+
+    rows = _rows(warehouse, "select * from marts.keten_retouren_aanbieder_maand")
+    got = {
+        (r["gemeente_code"], r["aanbieder_agb"], r["standard"], r["maand_start"]): r for r in rows
+    }
+    assert set(got) == set(expected)
+    for key, cell in expected.items():
+        row = got[key]
+        assert (row["berichten_beantwoord"], row["berichten_afgekeurd"]) == (
+            cell["beantwoord"],
+            cell["afgekeurd"],
+        ), key
+        assert row["aandeel_afgekeurd"] == pytest.approx(cell["afgekeurd"] / cell["beantwoord"])
+        top = min(cell["codes"].items(), key=lambda item: (-item[1], item[0]), default=(None, 0))
+        assert (
+            row["meest_voorkomende_retourcode"],
+            row["meest_voorkomende_retourcode_aantal"],
+        ) == (top), key

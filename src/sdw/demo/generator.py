@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -266,11 +266,13 @@ class _GemeenteRun:
             clean=clean,
         )
 
-    def _retour(self, number: str, heen: Sent, body: str = "") -> None:
-        """The retour within three working days (OP090), unless that is past the horizon."""
+    def _retour(self, number: str, heen: Sent, body: str = "", codes: Sequence[str] = ()) -> None:
+        """The retour within three working days (OP090), unless that is past the horizon;
+        ``codes`` are those ``body`` carries, 0200 for an accepted class."""
         dagtekening = working_days_after(heen.dagtekening, self.rng.randint(0, 3))
         if dagtekening <= self.period.horizon:
-            self.inbox.retour(number, heen, dagtekening, body)
+            rejected_by = [code for code in codes if code != "0200"]
+            self.inbox.retour(number, heen, dagtekening, body, rejected_by)
 
     def _prefixes(self, client: Client, number: str) -> tuple[str, str]:
         standard = client.domain.standard
@@ -377,7 +379,7 @@ class _GemeenteRun:
             )
             codes = ["9347"] + ["0200"] * (len(products) - 1)
             m316, _ = self._prefixes(client, "316")
-            self._retour("316", first, verzoek_om_toewijzing(m316, b, person, reused, codes))
+            self._retour("316", first, verzoek_om_toewijzing(m316, b, person, reused, codes), codes)
             self.truth.complication(
                 {
                     "type": "verzoek_rejected_and_resent",
@@ -551,6 +553,7 @@ class _GemeenteRun:
                 verzoek_om_wijziging(
                     m318, b, client.bsn, vow.referentie + "A", vow.reden_verzoek, [], change, "9349"
                 ),
+                ["9349"],
             )
             self.truth.complication(
                 {
@@ -626,7 +629,7 @@ class _GemeenteRun:
         if any(code != "0200" for code in codes):
             m_retour, _ = self._prefixes(client, retour)
             rejected = [(d, code) for (d, _), code in zip(classes, codes, strict=True)]
-            self._retour(retour, sent, deliveries(m_retour, b, person, stop, rejected))
+            self._retour(retour, sent, deliveries(m_retour, b, person, stop, rejected), codes)
         else:
             self._retour(retour, sent)
         return sent

@@ -15,6 +15,7 @@ import os
 import random
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,7 @@ class GroundTruth:
             out_dir / ".complications.jsonl", "w", encoding="utf-8"
         )
         self._care = open(out_dir / ".care.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+        self._retouren = open(out_dir / ".retouren.jsonl", "w", encoding="utf-8")  # noqa: SIM115
 
     def defect(self, entry: dict[str, Any]) -> None:
         self.defect_counts[entry["type"]] = self.defect_counts.get(entry["type"], 0) + 1
@@ -52,12 +54,18 @@ class GroundTruth:
         """One product line with its start, stop and prestaties as sent (the list `care`)."""
         self._care.write(json.dumps(entry) + "\n")
 
+    def retour(self, entry: dict[str, Any]) -> None:
+        """One retour (302-320) as sent, with the codes it rejects by (the list `retouren`)."""
+        self._retouren.write(json.dumps(entry) + "\n")
+
     def relative(self, path: str) -> str:
         return Path(os.path.relpath(path, self.out_dir)).as_posix()
 
     def finish(self, meta: dict[str, Any]) -> Path:
-        """Write ground_truth.json: ``meta``, then the lists defects, complications and care."""
-        for stream in (self._defects, self._complications, self._care):
+        """Write ground_truth.json: ``meta``, then the lists defects, complications, care and
+        retouren."""
+        streams = (self._defects, self._complications, self._care, self._retouren)
+        for stream in streams:
             stream.close()
         target = self.out_dir / "ground_truth.json"
         with open(target, "w", encoding="utf-8") as out:
@@ -66,6 +74,7 @@ class GroundTruth:
                 ("defects", self._defects),
                 ("complications", self._complications),
                 ("care", self._care),
+                ("retouren", self._retouren),
             ):
                 out.write(f',\n  "{name}": [')
                 with open(stream.name, encoding="utf-8") as lines:
@@ -73,7 +82,7 @@ class GroundTruth:
                         out.write(("\n    " if i == 0 else ",\n    ") + line.rstrip("\n"))
                 out.write("\n  ]")
             out.write("\n}\n")
-        for stream in (self._defects, self._complications, self._care):
+        for stream in streams:
             os.remove(stream.name)
         return target
 
@@ -189,8 +198,16 @@ class Inbox:
             }
         )
 
-    def retour(self, number: str, heen: Sent, dagtekening: date, body: str = "") -> None:
-        """A retour from the heen-message's receiver: its header, and the rejected client if any."""
+    def retour(
+        self,
+        number: str,
+        heen: Sent,
+        dagtekening: date,
+        body: str = "",
+        rejected_by: Sequence[str] = (),
+    ) -> None:
+        """A retour from the heen-message's receiver: its header, and the rejected client if any
+        (``rejected_by``: the codes other than 0200 that ``body`` carries)."""
         assert RETOUR_OF[number] == heen.number
         code = heen.standard.bericht_codes[number]
         identificatie = self._identificatie(heen.ontvanger, code, dagtekening)
@@ -201,6 +218,17 @@ class Inbox:
             heen.standard, number, heen.ontvanger, heen.afzender, identificatie, dagtekening
         )
         self._store(sent, heen.ontvanger, code, data, "", 0.0)
+        self.truth.retour(
+            {
+                "standard": heen.standard.key,
+                "message_type": number,
+                "afzender": heen.ontvanger,
+                "ontvanger": heen.afzender,
+                "retour_op_message_type": heen.number,
+                "retour_op_dagtekening": heen.dagtekening.isoformat(),
+                "rejected_by": list(rejected_by),
+            }
+        )
 
     def answer(self, declaratie: Sent, dagtekening: date, body: str) -> Sent:
         """The gemeente's 325 on a 323."""
