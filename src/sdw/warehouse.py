@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -87,20 +85,29 @@ class PostgresResult:
         return self._cursor.fetchone() if self._cursor.description else None
 
     def df(self) -> pd.DataFrame:
-        """As DuckDB's .df() gives it: numeric as float64 and dates as datetime64, so that
-        what is computed from the frame (the quality runner's finding texts) is the same."""
-        columns = [column.name for column in self._cursor.description]
-        frame = pd.DataFrame(self._cursor.fetchall(), columns=columns)
-        for column in frame.columns:
-            values = frame[column].dropna()
-            if frame[column].dtype != object or values.empty:
-                continue
-            first = values.iloc[0]
-            if isinstance(first, Decimal):
-                frame[column] = frame[column].astype("float64")
-            elif isinstance(first, date) and not isinstance(first, datetime):
-                frame[column] = pd.to_datetime(frame[column])
+        """As DuckDB's .df() gives it: integers as (nullable) Int64, numeric as float64, dates
+        as datetime64, so that what is computed from the frame (the quality runner's finding
+        texts) is the same."""
+        description = self._cursor.description
+        frame = pd.DataFrame(
+            self._cursor.fetchall(), columns=[column.name for column in description], dtype=object
+        )
+        for column in description:
+            kind = _FRAME_TYPES.get(column.type_code)
+            if kind == "datetime64":
+                frame[column.name] = pd.to_datetime(frame[column.name])
+            elif kind:
+                frame[column.name] = frame[column.name].astype(kind)
         return frame
+
+
+# PostgreSQL type oids and the pandas dtype DuckDB gives the same SQL type.
+_FRAME_TYPES = {
+    20: "Int64", 21: "Int64", 23: "Int64",  # bigint, smallint, integer
+    700: "float64", 701: "float64", 1700: "float64",  # real, double precision, numeric
+    16: "boolean",  # boolean
+    1082: "datetime64",  # date
+}  # fmt: skip
 
 
 class PostgresConnection:

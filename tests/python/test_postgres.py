@@ -230,7 +230,9 @@ def test_export_parquet_from_postgres_matches_duckdb(
             for side in ("duckdb", "postgres"):
                 result = local.execute(f"select * from '{tmp_path / side / entry['file']}'")
                 types[side] = [d[1] for d in result.description]
-                rows[side] = sorted(map(str, result.fetchall()))
+                # when a check ran differs between the two runs by nature
+                keep = [i for i, t in enumerate(types[side]) if "TIMESTAMP" not in str(t)]
+                rows[side] = sorted(str([row[i] for i in keep]) for row in result.fetchall())
             assert types["postgres"] == types["duckdb"], entry["file"]
             assert rows["postgres"] == rows["duckdb"], entry["file"]
 
