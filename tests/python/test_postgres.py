@@ -116,7 +116,11 @@ def assert_same_marts(duck_path: Path, server: dict[str, str], database: str) ->
         counts = {}
         for table in marts:
             on_duck, on_postgres = mart_rows(duck, pg, table)
-            assert on_postgres == on_duck, f"marts.{table} differs between DuckDB and PostgreSQL"
+            only_duck = [row for row in on_duck if row not in on_postgres][:3]
+            only_pg = [row for row in on_postgres if row not in on_duck][:3]
+            assert on_postgres == on_duck, (
+                f"marts.{table} differs: only on DuckDB {only_duck}; only on PostgreSQL {only_pg}"
+            )
             counts[table] = len(on_duck)
     return counts
 
