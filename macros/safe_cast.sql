@@ -45,10 +45,18 @@
 
 {% macro postgres__safe_cast_functions() -%}
     create schema if not exists staging;
+    {#- PostgreSQL reads dates DuckDB refuses ('100201' is 2010-02-01 to it): ISO text only. -#}
+    {%- set iso_day = '^\\s*\\d{4}-\\d{1,2}-\\d{1,2}([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?\\s*$' -%}
+    {%- set iso = {'date': iso_day, 'timestamp': iso_day} -%}
     {%- for data_type in safe_cast_types() %}
     create or replace function staging.try_cast_{{ data_type | replace(' ', '_') }}(value text)
     returns {{ data_type }} language plpgsql immutable parallel safe as $$
     begin
+        {%- if data_type in iso %}
+        if value !~ '{{ iso[data_type] }}' then
+            return null;
+        end if;
+        {%- endif %}
         return cast(value as {{ data_type }});
     exception when others then
         return null;
