@@ -20,8 +20,27 @@ from sdw.warehouse import connect, target
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
-if not dbt_project.manifest_path.exists():
-    # A fresh clone has no manifest yet; `dbt parse` makes it in a few seconds.
+
+
+_DBT_SOURCE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
+
+
+def _manifest_is_stale(manifest: Path) -> bool:
+    """No manifest (a fresh clone), or a project file changed after it was written: a model
+    added since would otherwise be missing from the asset graph (a KeyError at run time)."""
+    if not manifest.exists():
+        return True
+    written = manifest.stat().st_mtime
+    sources = [PROJECT_DIR / "dbt_project.yml"]
+    for folder in ("models", "macros", "seeds", "tests"):
+        sources += (PROJECT_DIR / folder).rglob("*.*")
+    return any(
+        path.suffix in _DBT_SOURCE_SUFFIXES and path.stat().st_mtime > written for path in sources
+    )
+
+
+if _manifest_is_stale(dbt_project.manifest_path):
+    # `dbt parse` takes a few seconds; it runs only when the project changed.
     subprocess.run([DBT_EXECUTABLE, "parse", "--quiet"], cwd=PROJECT_DIR, check=True)
 
 QUALITY_SELECTION = "tag:quality"
