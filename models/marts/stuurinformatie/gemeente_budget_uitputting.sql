@@ -188,8 +188,13 @@ final as (
         cast(100.0 * cumulatief_eurocent / 100.0 / nullif(plafond_eur, 0) as double precision)
             as uitputting_percentage,
         maanden_gedeclareerd,
+        -- 12 * cumulatief / maanden cents, rounded half up alike on DuckDB and PostgreSQL
         cast(
-            cumulatief_eurocent / 100.0 / nullif(maanden_gedeclareerd, 0) * 12 as decimal(18, 2)
+            floor(
+                (24.0 * cumulatief_eurocent + maanden_gedeclareerd)
+                / nullif(2 * maanden_gedeclareerd, 0)
+            )
+            / 100 as decimal(18, 2)
         ) as prognose_jaareinde_eur,
         cast(
             100.0 * cumulatief_eurocent / 100.0 / nullif(maanden_gedeclareerd, 0) * 12
