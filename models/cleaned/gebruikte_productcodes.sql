@@ -1,30 +1,46 @@
 -- One row per product code an aanbieder used for a toewijzing in a 305, 307 or 323, with
 -- whether the gemeente knows the code. The gemeente's product list is the codes it allocates
 -- itself: a code no toewijzing of the gemeente (in that standard) ever carried is not on it.
-with gebruikt as (
+with gebruik as (
     select
         standard,
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        product_code
+        product_code,
+        dagtekening
     from ({{ message_records(ref('stg_istandaarden__start_producten')) }}) as start_records
-    union
+    union all
     select
         standard,
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        product_code
+        product_code,
+        dagtekening
     from ({{ message_records(ref('stg_istandaarden__stop_producten')) }}) as stop_records
-    union
+    union all
     select
         standard,
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        product_code
+        product_code,
+        dagtekening
     from ({{ message_records(ref('stg_istandaarden__prestaties')) }}) as prestatie_records
+),
+
+-- When the code was first used: the date its finding is dated by.
+gebruikt as (
+    select
+        standard,
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        product_code,
+        min(dagtekening) as eerste_dagtekening
+    from gebruik
+    group by 1, 2, 3, 4, 5
 ),
 
 productlijst as (
@@ -47,6 +63,7 @@ final as (
         gebruikt.aanbieder_agb,
         gebruikt.toewijzing_nummer,
         gebruikt.product_code,
+        gebruikt.eerste_dagtekening,
         gebruikt.product_code is null or productlijst.product_code is not null
             as is_bekende_productcode
     from gebruikt

@@ -36,6 +36,19 @@ def test_every_expectation_is_a_vectorised_column_test():
             )
 
 
+def test_a_finding_reads_its_date_key_and_reference_from_the_columns_read():
+    # The runner reads only a suite's finding_columns and the checked columns.
+    for path in SUITES_DIR.glob("*.json"):
+        suite = json.loads(path.read_text())
+        columns = set(suite["meta"]["finding_columns"])
+        for expectation in suite["expectations"]:
+            meta = expectation["meta"]
+            assert {meta["date"], meta["finding_key"], meta["reference"]} <= columns, (
+                path.name,
+                meta["check"],
+            )
+
+
 def test_checks_have_unique_names_and_known_severities():
     names = [check.name for check in checks()]
     assert len(names) == len(set(names))
