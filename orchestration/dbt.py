@@ -41,7 +41,18 @@ def _manifest_is_stale(manifest: Path) -> bool:
 
 if _manifest_is_stale(dbt_project.manifest_path):
     # `dbt parse` takes a few seconds; it runs only when the project changed.
-    subprocess.run([DBT_EXECUTABLE, "parse", "--quiet"], cwd=PROJECT_DIR, check=True)
+    # Into the folder Dagster reads, whatever DBT_TARGET_PATH says.
+    subprocess.run(
+        [
+            DBT_EXECUTABLE,
+            "parse",
+            "--quiet",
+            "--target-path",
+            str(dbt_project.manifest_path.parent),
+        ],
+        cwd=PROJECT_DIR,
+        check=True,
+    )
 
 QUALITY_SELECTION = "tag:quality"
 
