@@ -168,6 +168,8 @@ def test_differences_with_cbs_follow_the_hulpvorm_crosswalk(demo) -> None:
     )
     (_, others_own, others_cbs), (_, demostad_own, demostad_cbs) = verblijf
     # CBS counts crisis care as jeugdhulp met verblijf. Where the crosswalk says so too, the own
-    # count with verblijf is CBS's; where crisis care has no form, the own count falls short.
-    assert abs(demostad_own - demostad_cbs) <= 2
-    assert others_own < others_cbs - 2
+    # count with verblijf is CBS's (within a client a year: CBS's share is rounded to 0.1 % and
+    # applied to the own total, and planted defects move single clients); where crisis care has
+    # no form, the own count falls short by several clients a year.
+    assert abs(demostad_own - demostad_cbs) <= 3
+    assert others_own < others_cbs - 6

@@ -153,6 +153,7 @@ class _GemeenteRun:
         truth: GroundTruth,
         rates: dict[str, float],
         plant_rng: random.Random,
+        taken: frozenset[str] | set[str] = frozenset(),
     ) -> None:
         self.rng = rng
         # Defects added later draw from their own generator, so the rest stays byte-identical.
@@ -165,6 +166,9 @@ class _GemeenteRun:
         self.rates = rates
         self.bsns = list(valid_test_bsns())
         rng.shuffle(self.bsns)
+        # One BSN is one person nationally: BSNs an earlier gemeente of this demo gave out come
+        # last (pop() takes from the end), so gemeenten share none while the range suffices.
+        self.bsns.sort(key=lambda bsn: bsn not in taken)
         self.persons = 0
         self.clients = {d.name: 0 for d in DOMAINS}
         self.without_toewijzing = {d.name: 0 for d in DOMAINS}
@@ -304,6 +308,10 @@ class _GemeenteRun:
         self._write_stops(client, person)
         self._plant_unissued(client)
         for code, verblijf in care_periods(client, self.years):
+            if client.domain.name == "jeugd" and int(code[:4]) - client.geboortedatum.year > 18:
+                # CBS counts youth under 18 (85098NED): at the start of the period as far as
+                # the birth year tells, as the warehouse's CBS-comparable count does.
+                continue
             self._count((client.domain.name, code, client.buurt.code))
             if verblijf and client.domain.name == "jeugd":
                 self._count(("jeugd_verblijf", code, client.buurt.code))
@@ -1009,11 +1017,13 @@ def write_demo(
         "product_lines": 0,
         "prestaties": 0,
     }
+    taken: set[str] = set()
     try:
         for gemeente in world:
             plant_rng = random.Random(f"{seed}/{gemeente.code}/unknown_gemeente_code")
-            run = _GemeenteRun(rng, gemeente, period, inbox, truth, rates, plant_rng)
+            run = _GemeenteRun(rng, gemeente, period, inbox, truth, rates, plant_rng, taken)
             run.run()
+            taken.update(set(valid_test_bsns()).difference(run.bsns))
             cbs.add_gemeente(gemeente, run.tally)
             write_budget(rng, out_dir / "budget", gemeente, year_range, run.spend)
             for name in totals["clients"]:
