@@ -48,9 +48,11 @@
     {#- PostgreSQL reads dates DuckDB refuses ('100201' is 2010-02-01 to it): ISO text only. -#}
     {%- set iso_day = '^\\s*\\d{4}-\\d{1,2}-\\d{1,2}([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?\\s*$' -%}
     {%- set iso = {'date': iso_day, 'timestamp': iso_day} -%}
+    {#- parallel unsafe: the exception block is a subtransaction, which a parallel query
+        cannot start ("cannot start subtransactions during a parallel operation"). -#}
     {%- for data_type in safe_cast_types() %}
     create or replace function staging.try_cast_{{ data_type | replace(' ', '_') }}(value text)
-    returns {{ data_type }} language plpgsql immutable parallel safe as $$
+    returns {{ data_type }} language plpgsql immutable parallel unsafe as $$
     begin
         {%- if data_type in iso %}
         if value !~ '{{ iso[data_type] }}' then

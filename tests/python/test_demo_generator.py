@@ -879,9 +879,10 @@ def test_several_gemeenten_share_aanbieders_and_test_bsns(tmp_path: Path) -> Non
     bsns = defaultdict(set)
     for (gemeente, _, _), versions in demo.versions.items():
         bsns[gemeente].update(v.bsn for v in versions)
-    assert "gemeente" in truth["bsn_scope"]
+    assert "one person" in truth["bsn_scope"]
     everyone = set.union(*bsns.values())
-    assert len(everyone) < sum(map(len, bsns.values())), "BSNs are unique per gemeente only"
+    assert len(bsns) == len(codes)
+    assert len(everyone) == sum(map(len, bsns.values())), "a BSN is one person, in one gemeente"
     senders = {m.ontvanger for m in demo.of("301")}
     per_gemeente = [{m.ontvanger for m in demo.of("301") if m.gemeente == c} for c in codes]
     assert len(senders) < sum(len(s) for s in per_gemeente), "aanbieders serve several gemeenten"

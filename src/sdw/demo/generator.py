@@ -1042,8 +1042,9 @@ def write_demo(
         "years": [first_year, last_year],
         "defect_rates": rates,
         "bsn_scope": (
-            "A BSN identifies a client only within one gemeente: every gemeente draws its "
-            "clients from the same 9,091 test BSNs, so key clients on (gemeente_code, bsn)."
+            "A BSN is one person: gemeenten of one demo draw their clients from the 9,091 "
+            "test BSNs without sharing any while the range suffices; beyond it (large "
+            "benchmark demos) later gemeenten reuse BSNs earlier ones gave out."
         ),
         "gemeenten": summaries,
         "counts": {
