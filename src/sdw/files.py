@@ -4,13 +4,15 @@ account for each exactly once, and keep a copy of what it could not load."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from sdw.config import Settings
+from sdw.warehouse import insert_rows
 
 
 def files_under(paths: Iterable[Path]) -> Iterator[Path]:
@@ -104,6 +106,31 @@ class FileLedger:
             ).fetchall()
         finally:
             self._con.unregister("ledger_lookup")
+
+
+def each_new_file(
+    con: Any,
+    paths: Iterable[Path],
+    ledger_table: str,
+    file_row: Callable[[Path, str, bytes, str], tuple],
+    report: Any,
+) -> Iterator[tuple[Path, bytes, str]]:
+    """(path, content, file_id) of each file under ``paths`` that raw.<ledger_table> has not
+    accounted for. A file already accounted for counts in ``report.skipped``; a copy of one
+    under another path is recorded as a duplicate (``file_row`` makes its ledger row) and counts
+    in ``report.duplicate``."""
+    ledger = FileLedger(con, ledger_table)
+    for path in files_under(paths):
+        data = path.read_bytes()
+        file_id = content_id(data)
+        match ledger.classify(file_id, path):
+            case "accounted":
+                report.skipped += 1
+            case "duplicate":
+                insert_rows(con, ledger_table, [file_row(path, file_id, data, "duplicate")])
+                report.duplicate += 1
+            case "new":
+                yield path, data, file_id
 
 
 def keep_quarantined(settings: Settings, path: Path | str, file_id: str, data: bytes) -> Path:

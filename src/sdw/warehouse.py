@@ -207,6 +207,18 @@ class OutdatedWarehouseError(Exception):
 _POSTGRES_TYPES = {"DOUBLE": "DOUBLE PRECISION"}
 
 
+@contextmanager
+def transaction(con: Any) -> Iterator[None]:
+    """One file's rows all or none: an interrupted load leaves no half state."""
+    con.begin()
+    try:
+        yield
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()
+
+
 def ensure_raw_schema(con: Any) -> None:
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")

@@ -17,7 +17,6 @@ import io
 import re
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,8 +25,8 @@ import duckdb
 
 from sdw.budget.layout import BUDGET_FILE_COLUMNS, LAYOUTS
 from sdw.config import Settings
-from sdw.files import FileLedger, content_id, files_under, keep_quarantined
-from sdw.warehouse import connect, ensure_raw_schema, insert_rows
+from sdw.files import each_new_file, keep_quarantined
+from sdw.warehouse import connect, ensure_raw_schema, insert_rows, transaction
 
 STANDARDS = ("iwmo", "ijw")
 _GEMEENTE = re.compile(r"\d{4}")
@@ -56,18 +55,8 @@ def ingest_budget(paths: Iterable[Path], settings: Settings) -> BudgetReport:
     started = time.perf_counter()
     with connect(settings.warehouse) as con:
         ensure_raw_schema(con)
-        ledger = FileLedger(con, "budget_files")
-        for path in files_under(paths):
-            data = path.read_bytes()
-            file_id = content_id(data)
-            match ledger.classify(file_id, path):
-                case "accounted":
-                    report.skipped += 1
-                case "duplicate":
-                    insert_rows(con, "budget_files", [_file_row(path, file_id, data, "duplicate")])
-                    report.duplicate += 1
-                case "new":
-                    _ingest_one(con, settings, path, data, file_id, report)
+        for path, data, file_id in each_new_file(con, paths, "budget_files", _file_row, report):
+            _ingest_one(con, settings, path, data, file_id, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -92,7 +81,7 @@ def _ingest_one(
         report.quarantine_reasons.append((str(path), reason))
         return
     table = LAYOUTS[layout][0]
-    with _transaction(con):
+    with transaction(con):
         insert_rows(con, table, [(file_id, seq, *row) for seq, row in enumerate(rows, 1)])
         row = _file_row(path, file_id, data, "loaded", layout=layout, row_count=len(rows))
         insert_rows(con, "budget_files", [row])
@@ -163,17 +152,6 @@ def _checked(reader: Iterator[list[str]], layout: str, width: int) -> Iterator[t
             if not _CENTS.fullmatch(row[8]):
                 raise BadFile(f"line {line}: tarief_eurocent {row[8]!r} is not whole cents")
         yield row
-
-
-@contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.begin()
-    try:
-        yield
-    except BaseException:
-        con.rollback()
-        raise
-    con.commit()
 
 
 def _file_row(path: Path, file_id: str, data: bytes, status: str, **values) -> tuple:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -31,8 +30,8 @@ from sdw.cbs.odata_v3 import read_odata_v3
 from sdw.cbs.odata_v4 import read_odata_v4
 from sdw.cbs.statline_csv import read_statline_csv
 from sdw.config import Settings
-from sdw.files import FileLedger, content_id, files_under, keep_quarantined
-from sdw.warehouse import connect, ensure_raw_schema, insert_rows
+from sdw.files import each_new_file, keep_quarantined
+from sdw.warehouse import connect, ensure_raw_schema, insert_rows, transaction
 
 # Each reader checks its layout when called (raising UnknownLayout) and returns what the file
 # holds, its observations streaming; the first reader that recognises a file reads it.
@@ -90,18 +89,8 @@ def ingest_cbs(paths: Iterable[Path], settings: Settings) -> CbsReport:
     started = time.perf_counter()
     with connect(settings.warehouse) as con:
         ensure_raw_schema(con)
-        ledger = FileLedger(con, "cbs_files")
-        for path in files_under(paths):
-            data = path.read_bytes()
-            file_id = content_id(data)
-            match ledger.classify(file_id, path):
-                case "accounted":
-                    report.skipped += 1
-                case "duplicate":
-                    insert_rows(con, "cbs_files", [_file_row(path, file_id, data, "duplicate")])
-                    report.duplicate += 1
-                case "new":
-                    _ingest_one(con, settings, path, data, file_id, report)
+        for path, data, file_id in each_new_file(con, paths, "cbs_files", _file_row, report):
+            _ingest_one(con, settings, path, data, file_id, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -116,7 +105,7 @@ def _ingest_one(
 ) -> None:
     layout = None
     try:
-        with _transaction(con):
+        with transaction(con):
             layout, extract = _open(Source(path, data, file_id))
             tally = _insert_observations(con, extract.observations)
             if extract.measures:
@@ -166,17 +155,6 @@ def _insert_observations(con: duckdb.DuckDBPyConnection, observations: Iterator[
         insert_rows(con, "cbs_observations", chunk)
         tally.add(chunk)
     return tally
-
-
-@contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.begin()
-    try:
-        yield
-    except BaseException:
-        con.rollback()
-        raise
-    con.commit()
 
 
 def _file_row(path: Path, file_id: str, data: bytes, status: str, **values) -> tuple:
