@@ -8,9 +8,18 @@ from orchestration.jobs import full_refresh_job, inbox_job
 from orchestration.quality import quality_checks, quality_findings
 from orchestration.schedules import daily_full_refresh
 from orchestration.sensors import inbox_sensor
+from orchestration.serving import serving_marts
 
 defs = dg.Definitions(
-    assets=[raw_messages, raw_cbs, raw_budget, dbt_warehouse, quality_checks, dbt_quality_marts],
+    assets=[
+        raw_messages,
+        raw_cbs,
+        raw_budget,
+        dbt_warehouse,
+        quality_checks,
+        dbt_quality_marts,
+        serving_marts,
+    ],
     asset_checks=[quality_findings],
     jobs=[inbox_job, full_refresh_job],
     schedules=[daily_full_refresh],

@@ -17,7 +17,8 @@ from pathlib import Path
 import duckdb
 
 from sdw.config import PROJECT_DIR, Settings, dbt_var
-from sdw.warehouse import connect, is_postgres, location
+from sdw.serving import reader
+from sdw.warehouse import is_postgres, location
 
 MANIFEST = PROJECT_DIR / "target" / "manifest.json"
 SUPPRESSED_COLUMN = "onderdrukte_cellen"
@@ -80,7 +81,8 @@ def export_parquet(settings: Settings, out_dir: Path) -> dict:
     marts = published_marts()
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
-    with connect(settings.warehouse, read_only=True) as con:
+    # What readers see: the last published build (DuckDB), or the server (PostgreSQL).
+    with reader(settings.warehouse) as con:
         # DuckDB writes the Parquet: the warehouse itself, or, on PostgreSQL, an in-memory
         # DuckDB each mart's (suppressed) rows are read into.
         writer = duckdb.connect() if is_postgres(con) else con

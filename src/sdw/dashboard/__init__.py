@@ -1,4 +1,5 @@
-"""`sdw dashboard`: stuurinformatie as plots, read from the marts of the warehouse (read-only).
+"""`sdw dashboard`: stuurinformatie as plots, read from the marts readers see (sdw.serving): the
+last published build on DuckDB, the server on PostgreSQL.
 
 Dash serves its JavaScript, plotly.js included, from the installed Python packages
 (`serve_locally`), so the page works without internet.
@@ -11,6 +12,7 @@ from pathlib import Path
 from dash import Dash
 
 from sdw.dashboard.layout import build
+from sdw.serving import source
 
 # Dutch month names and number format for plotly.js (registered before the first graph draws).
 LOCALE_NL = """
@@ -72,8 +74,6 @@ INDEX = f"""<!DOCTYPE html>
 
 
 def create_app(warehouse: Path) -> Dash:
-    if not warehouse.exists():
-        raise FileNotFoundError(f"no warehouse at {warehouse}: run `make demo` or `sdw build`")
     app = Dash(__name__, serve_locally=True, title="Stuurinformatie sociaal domein")
     app.index_string = INDEX
     build(app, warehouse)
@@ -81,5 +81,5 @@ def create_app(warehouse: Path) -> Dash:
 
 
 def serve(warehouse: Path, host: str = "127.0.0.1", port: int = 8050) -> None:
-    print(f"dashboard on http://{host}:{port}/ (warehouse {warehouse}, read-only); Ctrl-C stops")
+    print(f"dashboard on http://{host}:{port}/ (reads {source(warehouse)}); Ctrl-C stops")
     create_app(warehouse).run(host=host, port=port, debug=False)

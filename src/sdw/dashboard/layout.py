@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, dcc, html
 
 from sdw.dashboard import definitions, queries
-from sdw.dashboard.queries import Filter
+from sdw.dashboard.queries import Filter, MartMissing
+from sdw.serving import reader, source
 
 DOMEINEN = {"iwmo": "Wmo", "ijw": "Jeugd"}
 MAANDEN = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -410,8 +410,9 @@ def _months(first: date, last: date) -> list[date]:
 
 
 def build(app: Dash, warehouse: Path) -> None:
-    gemeenten = queries.gemeenten(warehouse)
-    bereik = queries.maanden(warehouse)
+    with reader(warehouse) as con:
+        gemeenten = queries.gemeenten(con)
+        bereik = queries.maanden(con)
     months = _months(bereik.eerste.min().date(), bereik.laatste.max().date()) if len(bereik) else []
     opties = [{"label": maand_label(m), "value": m.isoformat()} for m in months]
     tot = months[-1] if months else date.today().replace(day=1)
@@ -448,7 +449,7 @@ def build(app: Dash, warehouse: Path) -> None:
             html.Div(className="raster", children=[_card(panel) for panel in PANELS]),
             html.Footer(
                 "Intern gebruik: leest het warehouse rechtstreeks, zonder onderdrukking van "
-                f"kleine aantallen. Bron: {warehouse.name}."
+                f"kleine aantallen. Bron: {source(warehouse)} (de laatste voltooide build)."
             ),
         ]
     )
@@ -477,10 +478,17 @@ def build(app: Dash, warehouse: Path) -> None:
             f"t/m {MAANDEN_VOLUIT[last.month - 1]} {last.year}"
         )
         result: list = [selectie]
+        # One connection per request: every panel shows the same published build.
+        with reader(warehouse) as con:
+            frames = {}
+            for panel in PANELS:
+                try:
+                    frames[panel.id] = queries.panel(con, panel.sql, where)
+                except MartMissing:  # a mart not built yet: the other panels still show
+                    frames[panel.id] = None
         for panel in PANELS:
-            try:
-                frame = queries.panel(warehouse, panel.sql, where)
-            except duckdb.CatalogException:  # a mart not built yet: the other panels still show
+            frame = frames[panel.id]
+            if frame is None:
                 fig, uitleg = leeg("Nog niet gebouwd: sdw build"), f"marts.{panel.model} ontbreekt."
             else:
                 fig = leeg() if frame.empty else panel.figure(frame, where)

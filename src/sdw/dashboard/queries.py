@@ -1,19 +1,29 @@
 """What the dashboard reads: one SQL query per panel, against the marts only, filtered in SQL.
 
 Each query takes the filter as named parameters ($gemeente, $standard, $van, $tot: the first
-days of the first and the last month shown) and returns a small pandas frame. A connection is
-opened read-only per call and closed at once, so the dashboard never holds the DuckDB file
-while a pipeline run wants to write it.
+days of the first and the last month shown; $einde, the last day shown; $jaar, the year of the
+last month) and returns a small pandas frame. The SQL runs unchanged on both targets (no
+DuckDB-only functions), through one connection per request from `sdw.serving.reader`: the
+published serving file on DuckDB, so the dashboard never holds the warehouse a build writes and
+shows the last complete build; the server on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
+
+PARAMETER = re.compile(r"\$(\w+)")
+
+
+class MartMissing(Exception):
+    """A mart the query reads is not in the warehouse (not built yet)."""
 
 
 @dataclass(frozen=True)
@@ -29,33 +39,42 @@ class Filter:
             "standard": self.standard,
             "van": self.van,
             "tot": self.tot,
+            "einde": self.tot.replace(day=calendar.monthrange(self.tot.year, self.tot.month)[1]),
+            "jaar": self.tot.year,  # year-level marts show the year of the last month
         }
 
 
-def read(warehouse: Path, sql: str, params: dict[str, object] | None = None) -> pd.DataFrame:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql, params or {}).df()
+def read(con: Any, sql: str, params: dict[str, object] | None = None) -> pd.DataFrame:
+    """`$name` parameters become positional ones, which both targets' connections take."""
+    values = [(params or {})[name] for name in PARAMETER.findall(sql)]
+    try:
+        return con.execute(PARAMETER.sub("?", sql), values).df()
+    except Exception as error:
+        # DuckDB's catalog error, PostgreSQL's undefined_table (42P01)
+        if isinstance(error, duckdb.CatalogException) or getattr(error, "sqlstate", "") == "42P01":
+            raise MartMissing(str(error)) from error
+        raise
 
 
-def gemeenten(warehouse: Path) -> pd.DataFrame:
+def gemeenten(con: Any) -> pd.DataFrame:
     return read(
-        warehouse,
+        con,
         """
         select gemeente_code, coalesce(gemeente_naam, 'gemeente ' || gemeente_code) as naam
         from marts.dim_gemeente
-        order by naam
+        order by naam, gemeente_code
         """,
     )
 
 
-def maanden(warehouse: Path) -> pd.DataFrame:
+def maanden(con: Any) -> pd.DataFrame:
     """The months with clients in zorg, per standard: the period filter's range."""
     return read(
-        warehouse,
+        con,
         """
         select gemeente_code, standard, min(maand_start) as eerste, max(maand_start) as laatste
         from marts.gemeente_clienten_maand
-        group by all
+        group by gemeente_code, standard
         """,
     )
 
@@ -84,7 +103,7 @@ left join (
     from marts.dim_product
 ) as p on a.standard = p.standard and a.product_categorie = p.product_categorie
 where
-    a.gemeente_code = $gemeente and a.standard = $standard and a.jaar = year($tot)
+    a.gemeente_code = $gemeente and a.standard = $standard and a.jaar = $jaar
     and a.wachttijd_mediaan is not null
 order by a.wachttijd_mediaan, a.aanbieder_agb, a.product_categorie
 """
@@ -92,15 +111,23 @@ order by a.wachttijd_mediaan, a.aanbieder_agb, a.product_categorie
 # Zorgperioden ended in the period, per quarter of zorgduur (bins of 91 days, labelled by their
 # first month; the last holds 48 months and more), with the overall median as the total row.
 ZORGDUUR = """
+with beeindigd as (
+    select
+        zorgduur_dagen,
+        least(3 * floor(zorgduur_dagen / 91.0), 48) as maanden,
+        coalesce(afloop, 'onbekend') as afloop
+    from marts.fct_zorgperiode
+    where
+        gemeente_code = $gemeente and standard = $standard and zorgduur_dagen is not null
+        and einddatum between $van and $einde
+)
+
 select
-    least(3 * (zorgduur_dagen // 91), 48) as maanden,
-    coalesce(afloop, 'onbekend') as afloop,
+    maanden,
+    afloop,
     count(*) as zorgperioden,
-    median(zorgduur_dagen) as zorgduur_mediaan
-from marts.fct_zorgperiode
-where
-    gemeente_code = $gemeente and standard = $standard and zorgduur_dagen is not null
-    and einddatum between $van and last_day($tot)
+    percentile_cont(0.5) within group (order by zorgduur_dagen) as zorgduur_mediaan
+from beeindigd
 group by grouping sets ((maanden, afloop), ())
 order by maanden, afloop
 """
@@ -111,7 +138,7 @@ with maand as (
     select max(maand_start) as maand_start
     from marts.gemeente_budget_uitputting
     where
-        gemeente_code = $gemeente and standard = $standard and jaar = year($tot)
+        gemeente_code = $gemeente and standard = $standard and jaar = $jaar
         and maand_start <= $tot
 )
 
@@ -139,7 +166,7 @@ order by b.prognose_percentage nulls first, b.budget_key
 MARKTAANDEEL_GEBIED = """
 select gebied, aanbieder_agb, jaar, clienten, clienten_in_gebied, marktaandeel
 from marts.gemeente_marktaandeel_gebied
-where gemeente_code = $gemeente and standard = $standard and jaar = year($tot)
+where gemeente_code = $gemeente and standard = $standard and jaar = $jaar
 order by gebied, aanbieder_agb
 """
 
@@ -149,7 +176,7 @@ SCORECARD_AANBIEDER = """
 select
     s.aanbieder_agb,
     s.check_name,
-    any_value(s.severity) as severity,
+    min(s.severity) as severity,
     sum(s.open_findings) as open_findings,
     sum(s.berichten) as berichten,
     100.0 * sum(s.open_findings) / nullif(sum(s.berichten), 0) as findings_per_100_berichten
@@ -158,7 +185,7 @@ inner join marts.dim_aanbieder as a on s.aanbieder_agb = a.aanbieder_agb
 where
     s.gemeente_code = $gemeente and s.maand_start between $van and $tot
     and case $standard when 'iwmo' then a.levert_wmo else a.levert_jeugd end
-group by all
+group by s.aanbieder_agb, s.check_name
 order by s.aanbieder_agb, s.check_name
 """
 
@@ -190,6 +217,5 @@ order by b.is_totaal, b.eigen_per_1000
 """
 
 
-def panel(warehouse: Path, sql: str, where: Filter) -> pd.DataFrame:
-    # DuckDB wants exactly the parameters a statement names.
-    return read(warehouse, sql, {k: v for k, v in where.params().items() if f"${k}" in sql})
+def panel(con: Any, sql: str, where: Filter) -> pd.DataFrame:
+    return read(con, sql, where.params())
