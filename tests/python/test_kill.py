@@ -1,12 +1,16 @@
-"""A load killed part-way, then run again, leaves exactly the warehouse one clean run leaves."""
+"""A load killed part-way, then run again, leaves exactly the warehouse one clean run leaves;
+a build killed takes dbt with it."""
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_MESSAGES
 from raw_contents import query, raw_contents
 
 from sdw.demo import generate
@@ -60,3 +64,53 @@ def test_killed_load_rerun_equals_a_clean_run(inboxes, tmp_path):
 
     assert _ingest(killed, inboxes).wait(timeout=600) == 0
     assert raw_contents(killed) == raw_contents(clean)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux: each thread's children file)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            children += [int(c) for c in (task / "children").read_text().split()]
+    return children
+
+
+def _alive(pid: int) -> bool:
+    """Running, not gone and not a zombie waiting for a reaper that may not come."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return status.rpartition(")")[2].split()[0] != "Z"
+
+
+def test_killed_build_takes_dbt_with_it(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    env = {**os.environ, "SDW_WAREHOUSE": str(warehouse), "SDW_QUARANTINE": str(tmp_path / "q")}
+    for name in ("SDW_PSEUDONYM_KEY", "SDW_TARGET", "SDW_XSD_DIR"):
+        env.pop(name, None)
+    ingest = [sys.executable, "-m", "sdw.cli", "ingest", "messages", str(FIXTURE_MESSAGES)]
+    subprocess.run(ingest, env=env, check=True, capture_output=True)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "sdw.cli", "build"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    dbt = []
+    try:
+        deadline = time.monotonic() + 120
+        while not dbt and time.monotonic() < deadline and build.poll() is None:
+            dbt = _children(build.pid)
+            time.sleep(0.05)
+        assert dbt, "sdw build started no dbt"
+        build.send_signal(signal.SIGKILL)
+        assert build.wait(timeout=60) == -signal.SIGKILL
+        deadline = time.monotonic() + 10
+        while _alive(dbt[0]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(dbt[0]), "dbt still runs after sdw build was killed"
+    finally:
+        for pid in dbt:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
