@@ -81,17 +81,31 @@ def traces(page, panel: str) -> dict[str, dict]:
     return {t["name"]: t for t in page.evaluate(TRACES, f"grafiek-{panel}")}
 
 
-def wait_for_selection(page, text: str) -> None:
+def wait_for_selection(page, text: str, panels: int = len(PANELS)) -> None:
     """Until the caption names the selection and every graph has drawn it (layout.meta)."""
     page.wait_for_function(
         """({text, panels}) => {
-          const caption = document.getElementById('selectie').textContent;
+          // null until Dash has rendered the layout (on a loaded machine, after the first poll)
+          const caption = document.getElementById('selectie')?.textContent;
+          if (caption == null) return false;
           const graphs = [...document.querySelectorAll('.js-plotly-plot')];
           return caption.includes(text) && graphs.length === panels
             && graphs.every(g => g._fullLayout && g._fullLayout.meta === caption);
         }""",
-        arg={"text": text, "panels": len(PANELS)},
+        arg={"text": text, "panels": panels},
     )
+
+
+def test_waiting_for_the_selection_waits_for_the_caption_to_exist(browser) -> None:
+    """Dash renders the layout after the page loads: before it, there is no #selectie."""
+    page = browser.new_page()
+    page.set_content(
+        "<script>setTimeout(() => { const p = document.createElement('p'); p.id = 'selectie';"
+        " p.textContent = 'Wmo'; document.body.appendChild(p); }, 300);</script>"
+    )
+    wait_for_selection(page, "Wmo", panels=0)
+    assert page.inner_text("#selectie") == "Wmo"
+    page.close()
 
 
 def choose(page, dropdown: str, label: str) -> None:
