@@ -17,16 +17,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import psycopg
 import pytest
 import yaml
 
 from sdw.build import build
 from sdw.config import PROJECT_DIR, settings
+from sdw.dashboard import layout, queries
 from sdw.export import export_parquet
 from sdw.messages.load import ingest_messages
 from sdw.pg_local import PostgresUnavailable, bin_dir, create_database, start, stop
 from sdw.pipeline import run_pipeline
+from sdw.serving import reader
 
 FIXTURE_MESSAGES = PROJECT_DIR / "tests" / "fixtures" / "messages"
 READER = "sdw_bi_reader"
@@ -185,6 +188,49 @@ def test_bi_reader_reads_marts_and_nothing_else(fixture_warehouses, pg_server):
             reader.execute("create table marts.mine (x integer)")
 
 
+def dashboard_figures(warehouse: Path) -> dict[tuple, list]:
+    """What every dashboard panel shows for every gemeente and domain over the whole period,
+    read through the dashboard's own queries from the current target (SDW_TARGET), rows
+    sorted (the two servers may collate text differently)."""
+    figures: dict[tuple, list] = {}
+    with reader(warehouse) as con:
+        gemeenten = queries.gemeenten(con)
+        bereik = queries.maanden(con)
+        figures[("gemeenten",)] = sorted(map(tuple, gemeenten.itertuples(index=False)))
+        van, tot = bereik.eerste.min().date(), bereik.laatste.max().date()
+        for gemeente in gemeenten.gemeente_code:
+            for standard in ("iwmo", "ijw"):
+                where = queries.Filter(gemeente=gemeente, standard=standard, van=van, tot=tot)
+                for panel in layout.PANELS:
+                    frame = queries.panel(con, panel.sql, where)
+                    rows = (tuple(map(_value, row)) for row in frame.itertuples(index=False))
+                    figures[(gemeente, standard, panel.id)] = sorted(
+                        (tuple(None if pd.isna(v) else v for v in row) for row in rows), key=repr
+                    )
+    return figures
+
+
+def assert_same_dashboard(duck_path: Path, server: dict[str, str], database: str) -> dict:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SDW_TARGET", "duckdb")
+        on_duck = dashboard_figures(duck_path)
+        use_postgres(patch, server, database)
+        on_pg = dashboard_figures(duck_path.with_name("not_read.duckdb"))
+    assert on_pg.keys() == on_duck.keys()
+    for key, rows in on_duck.items():
+        assert on_pg[key] == rows, key
+    return on_duck
+
+
+def test_dashboard_shows_the_same_figures_on_postgres(fixture_warehouses, pg_server):
+    """`sdw --target postgres dashboard` reads the server, not the DuckDB file: the same
+    queries give the same figures on both targets."""
+    duck_path, database = fixture_warehouses
+    figures = assert_same_dashboard(duck_path, pg_server, database)
+    shown = {key[-1] for key, rows in figures.items() if rows}
+    assert {"clienten", "wachttijd", "zorgduur", "scorecard"} <= shown
+
+
 def test_demo_through_dagster_on_postgres_gives_the_same_marts(demo, pg_server, tmp_path):
     """The session's demo (every message type, CBS extracts, budgets, planted defects), run
     through the Dagster graph again with SDW_TARGET=postgres: every mart holds the same rows."""
@@ -204,6 +250,9 @@ def test_demo_through_dagster_on_postgres_gives_the_same_marts(demo, pg_server, 
         run_pipeline(settings())
     assert not (tmp_path / "unused.duckdb").exists()
     assert_same_marts(duck_path, pg_server, "demo")
+    # every panel of the dashboard, budget and CBS benchmark included
+    figures = assert_same_dashboard(duck_path, pg_server, "demo")
+    assert {key[-1] for key, rows in figures.items() if rows} == {p.id for p in layout.PANELS}
     # and against the generator's own records, not only against DuckDB:
     malformed = sum(1 for d in truth["defects"] if d["type"] == "malformed_xml")
     clients = truth["counts"]["clients"]
