@@ -263,9 +263,10 @@ def parser() -> argparse.ArgumentParser:
 
     dashboard = commands.add_parser(
         "dashboard", help="open the stuurinformatie dashboard on the warehouse (read-only)",
-        description="Serve the dashboard on http://HOST:PORT/: the marts of SDW_WAREHOUSE as "
-        "plots, with filters for gemeente, domain and period. Reads the warehouse read-only and "
-        "directly, without small-cell suppression: for internal use.",
+        description="Serve the dashboard on http://HOST:PORT/: the marts as plots, with filters "
+        "for gemeente, domain and period. Reads the target's marts read-only (on DuckDB the "
+        "serving file the last successful build published), without small-cell suppression: "
+        "for internal use.",
     )  # fmt: skip
     dashboard.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     dashboard.add_argument("--port", type=int, default=8050, help="port (default 8050)")

@@ -227,7 +227,7 @@ def test_dashboard_shows_the_same_figures_on_postgres(fixture_warehouses, pg_ser
     queries give the same figures on both targets."""
     duck_path, database = fixture_warehouses
     figures = assert_same_dashboard(duck_path, pg_server, database)
-    shown = {key[-1] for key, rows in figures.items() if rows}
+    shown = {key[-1] for key, rows in figures.items() if rows and len(key) == 3}
     assert {"clienten", "wachttijd", "zorgduur", "scorecard"} <= shown
 
 
@@ -252,7 +252,9 @@ def test_demo_through_dagster_on_postgres_gives_the_same_marts(demo, pg_server, 
     assert_same_marts(duck_path, pg_server, "demo")
     # every panel of the dashboard, budget and CBS benchmark included
     figures = assert_same_dashboard(duck_path, pg_server, "demo")
-    assert {key[-1] for key, rows in figures.items() if rows} == {p.id for p in layout.PANELS}
+    assert {key[-1] for key, rows in figures.items() if rows and len(key) == 3} == {
+        p.id for p in layout.PANELS
+    }
     # and against the generator's own records, not only against DuckDB:
     malformed = sum(1 for d in truth["defects"] if d["type"] == "malformed_xml")
     clients = truth["counts"]["clients"]
