@@ -449,7 +449,7 @@ def build(app: Dash, warehouse: Path) -> None:
             html.Div(className="raster", children=[_card(panel) for panel in PANELS]),
             html.Footer(
                 "Intern gebruik: leest het warehouse rechtstreeks, zonder onderdrukking van "
-                f"kleine aantallen. Bron: {source(warehouse)} (de laatste voltooide build)."
+                f"kleine aantallen. Bron: {source(warehouse)}."
             ),
         ]
     )
