@@ -34,15 +34,15 @@ from sdw.messages.load import ingest_messages
 BUDGET_ROWS = [("0999", "2025", "iwmo", "Huishoudelijke hulp", "01", "274000")]
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def deadline():
-    """Fails the test instead of hanging it (a FIFO opened for reading waits for a writer)."""
+    """Fails a test instead of hanging it (a FIFO opened for reading waits for a writer)."""
 
     def hung(signum, frame):
         raise TimeoutError("the loader hung")
 
     previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(60)
+    signal.alarm(30)
     yield
     signal.alarm(0)
     signal.signal(signal.SIGALRM, previous)
@@ -77,7 +77,7 @@ LOADED = {"messages": 2, "budget": 1, "cbs": 5}
 
 
 @pytest.mark.parametrize("kind", MAKE)
-def test_a_fifo_is_skipped_and_the_rest_loads(kind, warehouse, tmp_path, deadline):
+def test_a_fifo_is_skipped_and_the_rest_loads(kind, warehouse, tmp_path):
     folder = MAKE[kind](tmp_path / "inbox")
     os.mkfifo(folder / "pipe.xml")
     os.mkfifo(folder / "m_pipe.csv")
