@@ -69,6 +69,9 @@ def files_under(
             raise FileNotFoundError(f"no such file or folder: {path}")
         roots.append(os.path.realpath(path))
     for real in roots:
+        if not _utf8(real):
+            skip(real, "name is not UTF-8: not read")
+            continue
         try:
             mode = os.stat(real).st_mode
         except OSError as error:
@@ -97,6 +100,10 @@ def _walk(
     folders = []
     # The entry's type comes with the listing (d_type): no system call per regular file.
     for entry in entries:
+        if not entry.name.isascii() and not _utf8(entry.name):
+            # The warehouse keeps paths as text: bytes that are not UTF-8 cannot be one.
+            skip(entry.path, "name is not UTF-8: not read")
+            continue
         if entry.is_symlink():
             target = _followed(entry.path, roots, skip) if follow else None
             if target is None:
@@ -120,6 +127,14 @@ def _walk(
             skip(entry.path, f"not a regular file ({_kind(mode)})")
     for path in folders:
         yield from _walk(path, roots, skip, follow, walked)
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode()
+    except UnicodeEncodeError:  # undecodable bytes, kept by the file system encoding as surrogates
+        return False
+    return True
 
 
 def _followed(link: str, roots: list[str], skip: Skip) -> tuple[str, int] | None:

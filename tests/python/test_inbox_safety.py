@@ -277,6 +277,18 @@ def test_a_file_name_cannot_forge_output_lines(warehouse, tmp_path, capsys):
     assert [line for line in status.splitlines() if line.startswith("  quarantined")] == [out[1]]
 
 
+@pytest.mark.parametrize("kind", MAKE)
+def test_a_name_that_is_not_utf8_is_skipped_and_the_rest_loads(kind, warehouse, tmp_path, capsys):
+    folder = MAKE[kind](tmp_path / "inbox")
+    bad = os.fsdecode(os.fsencode(folder) + b"/bad\xff.csv")
+    with open(bad, "wb") as f:
+        f.write(b"not xml, not csv")
+    assert main(["ingest", kind, str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{LOADED[kind]} loaded, 0 quarantined, 0 duplicate, 0 already loaded, ")
+    assert f"  not read {folder}/bad\\udcff.csv: name is not UTF-8: not read" in out
+
+
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
