@@ -100,7 +100,11 @@ def _walk(
     folders = []
     # The entry's type comes with the listing (d_type): no system call per regular file.
     for entry in entries:
-        if not entry.name.isascii() and not _utf8(entry.name):
+        name = entry.name
+        if entry.is_file(follow_symlinks=False) and (name.isascii() or _utf8(name)):
+            yield entry.path
+            continue
+        if not name.isascii() and not _utf8(name):
             # The warehouse keeps paths as text: bytes that are not UTF-8 cannot be one.
             skip(entry.path, "name is not UTF-8: not read")
             continue
@@ -113,9 +117,6 @@ def _walk(
             path, mode = target
         elif entry.is_dir(follow_symlinks=False):
             folders.append(entry.path)
-            continue
-        elif entry.is_file(follow_symlinks=False):
-            yield entry.path
             continue
         else:
             path, mode = entry.path, entry.stat(follow_symlinks=False).st_mode
