@@ -9,6 +9,7 @@ only and deleted after SDW_QUARANTINE_DAYS.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import random
 import shutil
@@ -327,3 +328,17 @@ def test_no_copies_are_kept_with_zero_days(warehouse, tmp_path, monkeypatch):
     report = ingest_budget([folder], settings())
     assert report.quarantined == 1
     assert _kept_bytes(warehouse) == 0
+
+
+def test_a_cbsodata_folder_reads_no_linked_sibling(warehouse, tmp_path):
+    from test_cbs_cbsodata import TABLE, write_dump
+
+    folder = write_dump(tmp_path / "download" / TABLE)
+    outside = tmp_path / "outside.json"
+    info = json.loads((folder / "TableInfos.json").read_text())
+    outside.write_text(json.dumps([{**info[0], "Title": "read through a link"}]))
+    (folder / "TableInfos.json").unlink()
+    (folder / "TableInfos.json").symlink_to(outside)
+    report = ingest_cbs([folder], warehouse)
+    assert report.not_read == [(str(folder / "TableInfos.json"), LINK_NOT_FOLLOWED)]
+    assert query(warehouse.warehouse, "select distinct table_title from raw.cbs_files") == [(None,)]
