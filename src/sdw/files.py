@@ -2,9 +2,10 @@
 account for each exactly once, and keep a copy of what it could not load.
 
 Only regular files are read. Anything else in a folder (a FIFO, device or socket, a symbolic link
-not followed, a file that cannot be opened or read) is skipped unread and reported with the
-reason, and the rest loads; it is offered again on the next run. Links are followed only when
-asked (SDW_FOLLOW_SYMLINKS, `--follow-symlinks`) and only to what lies within the paths given.
+not followed, a file that cannot be opened or read, a name that is not UTF-8) is skipped unread
+and reported with the reason, and the rest loads; it is offered again on the next run. Links
+are followed only when asked (SDW_FOLLOW_SYMLINKS, `--follow-symlinks`) and only to what lies
+within the paths given.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class NotRead(Exception):
 
 
 def _kind(mode: int) -> str:
-    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    return _KINDS.get(stat.S_IFMT(mode), "of another kind")
 
 
 def _why(error: OSError) -> str:
@@ -62,7 +63,6 @@ def files_under(
     per folder its files by name, then its folders by name. Everything else is passed to
     ``skip`` with the reason. A path named that does not exist is an error (a typo, not an
     entry); links among the paths named are the user's own choice and are followed."""
-    paths = list(paths)
     roots = []
     for path in paths:
         if not os.path.lexists(path):
