@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sdw.config import Settings
 from sdw.files import NotRead, Skip, content_id, files_under, open_regular, read_fd
@@ -89,13 +90,14 @@ def _sha256(fd: int) -> str:
     return digest.hexdigest()
 
 
-def _members(path: str, archive_file, size: int, settings: Settings) -> Iterator[Offered]:
+def _members(path: str, archive_file: BinaryIO, size: int, settings: Settings) -> Iterator[Offered]:
     def refused(reason: str) -> Offered:
         return Offered(path, size, _sha256(archive_file.fileno()), None, reason)
 
     limit = settings.zip_max_members
     try:
-        # The count the archive declares, before zipfile builds an entry for each member.
+        # The count the archive declares (read by zipfile's own, private, end-record reader),
+        # checked before zipfile builds an object for each member of a huge central directory.
         declared = zipfile._EndRecData(archive_file)
         if declared and declared[zipfile._ECD_ENTRIES_TOTAL] > limit:
             count = declared[zipfile._ECD_ENTRIES_TOTAL]
