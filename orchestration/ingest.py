@@ -17,6 +17,7 @@ from sdw.cbs.load import CbsReport, ingest_cbs
 from sdw.config import settings
 from sdw.messages.layout import table_columns
 from sdw.messages.load import ingest_messages
+from sdw.status import printable
 
 RAW_MESSAGE_TABLES = ["ingest_files", *table_columns()]
 MAX_RETRIES = 3
@@ -45,8 +46,10 @@ def _specs(tables, description: str) -> list[dg.AssetSpec]:
 
 
 def _report(context, keys, report, **metadata):
-    for reason in report.quarantine_reasons:
-        context.log.warning("quarantined %s: %s", *reason)
+    listed = (("quarantined", report.quarantine_reasons), ("not read", report.not_read))
+    for what, entries in listed:
+        for path, reason in entries:
+            context.log.warning("%s %s: %s", what, printable(path), printable(reason))
     for key in keys:
         yield dg.MaterializeResult(
             asset_key=key,
@@ -55,6 +58,7 @@ def _report(context, keys, report, **metadata):
                 "files_quarantined": report.quarantined,
                 "files_duplicate": report.duplicate,
                 "files_already_loaded": report.skipped,
+                "entries_not_read": len(report.not_read),
                 **metadata,
             },
         )

@@ -6,13 +6,18 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sdw.config import settings
+from sdw.config import Settings, settings
 from sdw.warehouse import TARGETS
 
+if TYPE_CHECKING:
+    from sdw.files import LoadReport
+
 # A load of a year's inbox can quarantine hundreds of files; the summary names the first few.
-QUARANTINED_SHOWN = 20
+LISTED_SHOWN = 20
 
 
 def _demo_data(args: argparse.Namespace) -> None:
@@ -64,49 +69,55 @@ def _defect_rate(value: str) -> tuple[str | None, float]:
         ) from None
 
 
+def _ingest_settings(args: argparse.Namespace) -> Settings:
+    config = settings()
+    return replace(config, follow_symlinks=True) if args.follow_symlinks else config
+
+
+def _print_load(report: LoadReport, counts: str) -> None:
+    """The load's counts, then the files quarantined and the entries not read, with why."""
+    from sdw.status import printable
+
+    print(
+        f"{report.loaded} loaded, {report.quarantined} quarantined, {report.duplicate} duplicate, "
+        f"{report.skipped} already loaded, {len(report.not_read)} not read; {counts}"
+    )
+    for what, entries, more in (
+        ("quarantined", report.quarantine_reasons, "`sdw status` lists them all"),
+        ("not read", report.not_read, "they are tried again on the next load"),
+    ):
+        for path, reason in entries[:LISTED_SHOWN]:
+            print(f"  {what} {printable(path)}: {printable(reason)}")
+        if len(entries) > LISTED_SHOWN:
+            print(f"  ... and {len(entries) - LISTED_SHOWN} more {what} ({more})")
+
+
 def _ingest_messages(args: argparse.Namespace) -> None:
     from sdw.messages.load import ingest_messages, print_progress, warn_demo_key
 
-    config = settings()
+    config = _ingest_settings(args)
     warn_demo_key(config)
     report = ingest_messages(args.paths, config, progress=print_progress)
     seconds = report.seconds or 1.0
-    print(
-        f"{report.loaded} loaded, {report.quarantined} quarantined, {report.duplicate} duplicate, "
-        f"{report.skipped} already loaded; {report.messages} messages, {report.products} product "
-        f"lines in {report.seconds:.1f}s ({report.messages / seconds:,.0f} messages/s, "
-        f"{report.products / seconds:,.0f} lines/s)"
+    _print_load(
+        report,
+        f"{report.messages} messages, {report.products} product lines in {report.seconds:.1f}s "
+        f"({report.messages / seconds:,.0f} messages/s, {report.products / seconds:,.0f} lines/s)",
     )
-    shown = report.quarantine_reasons[:QUARANTINED_SHOWN]
-    for path, reason in shown:
-        print(f"  quarantined {path}: {reason}")
-    if len(report.quarantine_reasons) > len(shown):
-        more = len(report.quarantine_reasons) - len(shown)
-        print(f"  ... and {more} more quarantined (`sdw status` lists them all)")
 
 
 def _ingest_cbs(args: argparse.Namespace) -> None:
     from sdw.cbs.load import ingest_cbs
 
-    report = ingest_cbs(args.paths, settings())
-    print(
-        f"{report.loaded} loaded, {report.quarantined} quarantined, {report.duplicate} duplicate, "
-        f"{report.skipped} already loaded; {report.observations} observations"
-    )
-    for path, reason in report.quarantine_reasons:
-        print(f"  quarantined {path}: {reason}")
+    report = ingest_cbs(args.paths, _ingest_settings(args))
+    _print_load(report, f"{report.observations} observations")
 
 
 def _ingest_budget(args: argparse.Namespace) -> None:
     from sdw.budget.load import ingest_budget
 
-    report = ingest_budget(args.paths, settings())
-    print(
-        f"{report.loaded} loaded, {report.quarantined} quarantined, {report.duplicate} duplicate, "
-        f"{report.skipped} already loaded; {report.rows} rows"
-    )
-    for path, reason in report.quarantine_reasons:
-        print(f"  quarantined {path}: {reason}")
+    report = ingest_budget(args.paths, _ingest_settings(args))
+    _print_load(report, f"{report.rows} rows")
 
 
 def _fetch_cbs(args: argparse.Namespace) -> None:
@@ -197,6 +208,7 @@ def parser() -> argparse.ArgumentParser:
         "the next run; a rerun adds nothing. SDW_XSD_DIR adds validation against the XSDs.",
     )  # fmt: skip
     messages.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _add_follow_option(messages)
     messages.set_defaults(handler=_ingest_messages)
     cbs = kinds.add_parser(
         "cbs", help="load CBS extracts (StatLine CSV, OData v3/v4 JSON, cbsodata folders)",
@@ -205,6 +217,7 @@ def parser() -> argparse.ArgumentParser:
         "`sdw fetch cbs` and cbsodata's dir= write.",
     )  # fmt: skip
     cbs.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _add_follow_option(cbs)
     cbs.set_defaults(handler=_ingest_cbs)
     budget = kinds.add_parser(
         "budget", help="load a gemeente's inkoop catalogue and budget plafonds (CSV)",
@@ -213,6 +226,7 @@ def parser() -> argparse.ArgumentParser:
         "quarantined with the reason; a rerun adds nothing.",
     )  # fmt: skip
     budget.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _add_follow_option(budget)
     budget.set_defaults(handler=_ingest_budget)
 
     fetch = commands.add_parser("fetch", help="download source files (needs the network)")
@@ -273,6 +287,15 @@ def parser() -> argparse.ArgumentParser:
     dashboard.set_defaults(handler=_dashboard)
     _add_target_option(top)
     return top
+
+
+def _add_follow_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symbolic links below the folders given, never to outside them (default: "
+        "links are skipped and reported; SDW_FOLLOW_SYMLINKS=1 sets it for `sdw run`)",
+    )
 
 
 def _add_target_option(command: argparse.ArgumentParser) -> None:

@@ -22,6 +22,12 @@ DEMO_PSEUDONYM_KEY = "sdw-demo-key-not-secret"
 # iStandaarden messages may be 25 MB (OP179); larger files are refused unread, and so are zip
 # members that would unpack to more.
 DEFAULT_MAX_FILE_MB = 100
+# A zip archive is bounded as a whole too: what all its members unpack to, and how many there are.
+DEFAULT_ZIP_MAX_MB = 20 * DEFAULT_MAX_FILE_MB
+DEFAULT_ZIP_MAX_MEMBERS = 100_000
+# Quarantine copies hold raw messages (BSNs, names, addresses): kept long enough to look into a
+# file and ask the sender for a new one, then deleted.
+DEFAULT_QUARANTINE_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,10 @@ class Settings:
     xsd_dir: Path | None = None  # validate messages against the XSDs below this folder
     postcode_buurt: Path | None = None  # CSV postcode,buurt_code
     max_file_bytes: int = DEFAULT_MAX_FILE_MB * 1024 * 1024
+    zip_max_bytes: int = DEFAULT_ZIP_MAX_MB * 1024 * 1024
+    zip_max_members: int = DEFAULT_ZIP_MAX_MEMBERS
+    follow_symlinks: bool = False  # links are followed only within the folders given
+    quarantine_days: int = DEFAULT_QUARANTINE_DAYS  # 0: no copies are kept
 
     @property
     def has_own_key(self) -> bool:
@@ -57,13 +67,28 @@ def _optional_path(name: str) -> Path | None:
     return _path(name, Path(value)) if value else None
 
 
-def _max_file_bytes() -> int:
-    value = os.environ.get("SDW_MAX_FILE_MB") or str(DEFAULT_MAX_FILE_MB)
+def _megabytes(name: str, default: int) -> int:
+    """The variable's megabytes, in bytes."""
+    value = os.environ.get(name) or str(default)
     try:
         megabytes = float(value)
     except ValueError:
-        raise ValueError(f"SDW_MAX_FILE_MB must be a number of megabytes, got {value!r}") from None
+        raise ValueError(f"{name} must be a number of megabytes, got {value!r}") from None
     return int(megabytes * 1024 * 1024)
+
+
+def _count(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
+    return int(value)
+
+
+def _flag(name: str) -> bool:
+    value = (os.environ.get(name) or "").strip().lower()
+    if value not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ValueError(f"{name} must be 1 or 0 (true or false), got {value!r}")
+    return value in ("1", "true", "yes")
 
 
 def settings() -> Settings:
@@ -80,7 +105,11 @@ def settings() -> Settings:
         reports_dir=_path("SDW_REPORTS", work_dir / "reports"),
         xsd_dir=_optional_path("SDW_XSD_DIR"),
         postcode_buurt=_optional_path("SDW_POSTCODE_BUURT"),
-        max_file_bytes=_max_file_bytes(),
+        max_file_bytes=_megabytes("SDW_MAX_FILE_MB", DEFAULT_MAX_FILE_MB),
+        zip_max_bytes=_megabytes("SDW_ZIP_MAX_MB", DEFAULT_ZIP_MAX_MB),
+        zip_max_members=_count("SDW_ZIP_MAX_MEMBERS", DEFAULT_ZIP_MAX_MEMBERS),
+        follow_symlinks=_flag("SDW_FOLLOW_SYMLINKS"),
+        quarantine_days=_count("SDW_QUARANTINE_DAYS", DEFAULT_QUARANTINE_DAYS),
     )
 
 

@@ -2,8 +2,10 @@
 
 Each file, and each member of an archive, is one input with its own path (`archive.zip!dir/m.xml`)
 and its own content id. Anything too big to read safely — a file over the size limit, a member
-that would unpack beyond it or that compresses suspiciously well (a zip bomb), an archive that
-cannot be opened — comes out refused, with the reason, instead of being read.
+that would unpack beyond it or that compresses suspiciously well (a zip bomb), an archive with
+too many members or whose members together unpack beyond SDW_ZIP_MAX_MB, an archive that cannot
+be opened — comes out refused, with the reason, instead of being read. What is not a regular file
+(sdw.files.files_under) is not offered at all: it is passed to ``skip``.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from sdw.files import content_id
+from sdw.config import Settings
+from sdw.files import NotRead, Skip, content_id, files_under, open_regular, read_fd
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or an empty archive
 
-# XML compresses about tenfold; far beyond this a member is a bomb, not a message. Members
-# below the floor are let through whatever their ratio: they are too small to hurt.
+# XML compresses about tenfold; far beyond this a member is a bomb, not a message. Until the
+# archive's members together unpack to the floor they are let through whatever their ratio:
+# they are too small to hurt; past it, every member is held to the ratio, small ones too.
 MAX_COMPRESSION_RATIO = 200
 _RATIO_FLOOR_BYTES = 1 << 20
 _HASH_CHUNK_BYTES = 1 << 20
@@ -50,85 +55,109 @@ class Offered:
         return Path(self.path.rpartition("!")[2]).name or "member"
 
 
-def offered_files(paths: Iterable[Path], max_bytes: int) -> Iterator[Offered]:
-    """Every input below `paths`, in a stable order."""
-    for path in paths:
-        if path.is_dir():
-            top = os.path.realpath(path)
-            for folder, dirs, files in os.walk(top):
-                dirs.sort()
-                for name in sorted(files):
-                    yield from _offered(os.path.join(folder, name), max_bytes)
-        elif path.is_file():
-            yield from _offered(os.path.realpath(path), max_bytes)
-        else:
-            raise FileNotFoundError(f"no such file or folder: {path}")
+def offered_files(paths: Iterable[Path], settings: Settings, skip: Skip) -> Iterator[Offered]:
+    """Every input below `paths`, in a stable order; what is not read goes to ``skip``."""
+    for path in files_under(paths, skip, follow_symlinks=settings.follow_symlinks):
+        try:
+            yield from _offered(path, settings)
+        except NotRead as why:
+            skip(path, str(why))
 
 
-def _offered(path: str, max_bytes: int) -> Iterator[Offered]:
+def _offered(path: str, settings: Settings) -> Iterator[Offered]:
     # os.open and os.read rather than open(): half the cost for the few-KB files an inbox holds.
-    fd = os.open(path, os.O_RDONLY)
+    max_bytes = settings.max_file_bytes
+    fd, size = open_regular(path)
     try:
-        size = os.fstat(fd).st_size
-        data = _read(fd, size if size <= max_bytes else len(_ZIP_MAGIC[0]))
+        data = read_fd(fd, size if size <= max_bytes else len(_ZIP_MAGIC[0]))
+        if data[:4] in _ZIP_MAGIC:
+            with os.fdopen(fd, "rb", closefd=False) as archive:
+                yield from _members(path, archive, size, settings)
+        elif size > max_bytes:
+            reason = f"file is {size:,} bytes, over the limit of {max_bytes:,} (SDW_MAX_FILE_MB)"
+            yield Offered(path, size, _sha256(fd), None, reason)
+        else:
+            yield Offered(path, len(data), content_id(data), data)
     finally:
         os.close(fd)
-    if data[:4] in _ZIP_MAGIC:
-        yield from _members(path, max_bytes)
-    elif size > max_bytes:
-        reason = f"file is {size:,} bytes, over the limit of {max_bytes:,} (SDW_MAX_FILE_MB)"
-        yield Offered(path, size, _file_sha256(path), None, reason)
-    else:
-        yield Offered(path, len(data), content_id(data), data)
 
 
-def _read(fd: int, size: int) -> bytes:
-    parts = []
-    while size > 0 and (part := os.read(fd, size)):
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)
-
-
-def _file_sha256(path: str) -> str:
+def _sha256(fd: int) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_HASH_CHUNK_BYTES):
-            digest.update(chunk)
+    os.lseek(fd, 0, os.SEEK_SET)
+    while chunk := read_fd(fd, _HASH_CHUNK_BYTES):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
-def _members(path: str, max_bytes: int) -> Iterator[Offered]:
+def _members(path: str, archive_file: BinaryIO, size: int, settings: Settings) -> Iterator[Offered]:
+    def refused(reason: str) -> Offered:
+        return Offered(path, size, _sha256(archive_file.fileno()), None, reason)
+
+    limit = settings.zip_max_members
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        size = os.stat(path).st_size
-        yield Offered(path, size, _file_sha256(path), None, f"corrupt zip archive: {error}")
+        # The count the archive declares (read by zipfile's own, private, end-record reader),
+        # checked before zipfile builds an object for each member of a huge central directory.
+        declared = zipfile._EndRecData(archive_file)
+        if declared and declared[zipfile._ECD_ENTRIES_TOTAL] > limit:
+            count = declared[zipfile._ECD_ENTRIES_TOTAL]
+            yield refused(_too_many(count, limit))
+            return
+        archive = zipfile.ZipFile(archive_file)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        yield refused(f"corrupt zip archive: {error}")
         return
     with archive:
         members = sorted(
             (m for m in archive.infolist() if not m.is_dir()), key=lambda m: m.filename
         )
-        for member in members:
-            yield _member(archive, member, f"{path}!{member.filename}", max_bytes)
+        if not members:
+            # Accounted for like any file, so that it is not offered as new on every run.
+            yield refused("empty zip archive")
+        elif len(members) > limit:
+            yield refused(_too_many(len(members), limit))
+        else:
+            unpacked = 0
+            for member in members:
+                offered = _member(archive, member, f"{path}!{member.filename}", settings, unpacked)
+                if offered.data is not None:
+                    unpacked += member.file_size
+                yield offered
+
+
+def _too_many(count: int, limit: int) -> str:
+    return f"zip archive holds {count:,} members, over the limit of {limit:,} (SDW_ZIP_MAX_MEMBERS)"
 
 
 def _member(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: str, max_bytes: int
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    path: str,
+    settings: Settings,
+    unpacked: int,
 ) -> Offered:
+    """The member, unpacked unless a bound refuses it; ``unpacked``: what the archive's earlier
+    members unpacked to."""
     # A member refused unread has no content to hash: its id is that of its entry in the
     # archive, which is as stable as the archive itself.
     entry_id = content_id(
         f"{member.filename}\0{member.CRC}\0{member.compress_size}\0{member.file_size}".encode()
     )
     size = member.file_size
+    max_bytes = settings.max_file_bytes
     if size > max_bytes:
         reason = f"zip member unpacks to {size:,} bytes, over the limit of {max_bytes:,}"
         return Offered(path, size, entry_id, None, f"{reason} (SDW_MAX_FILE_MB)")
-    if size > max(_RATIO_FLOOR_BYTES, MAX_COMPRESSION_RATIO * member.compress_size):
+    if unpacked + size > _RATIO_FLOOR_BYTES and size > MAX_COMPRESSION_RATIO * member.compress_size:
         ratio = size / max(member.compress_size, 1)
         reason = f"zip member compressed {ratio:,.0f}:1, beyond {MAX_COMPRESSION_RATIO}:1"
         return Offered(path, size, entry_id, None, f"{reason} (zip bomb)")
+    if unpacked + size > settings.zip_max_bytes:
+        reason = (
+            f"zip archive unpacks to more than {settings.zip_max_bytes:,} bytes "
+            "(SDW_ZIP_MAX_MB): member not unpacked"
+        )
+        return Offered(path, size, entry_id, None, reason)
     try:
         # zipfile reads no further than the declared size and checks the CRC at the end, so a
         # member lying about its size cannot unpack beyond the limits checked above.

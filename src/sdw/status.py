@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from sdw.config import Settings
+from sdw.files import quarantine_copies
 from sdw.warehouse import connect, location, table_exists
+
+# Line and paragraph separators, controls (a newline, an escape sequence), format characters
+# (bidirectional overrides) and lone surrogates (bytes of a name that are not UTF-8).
+_UNPRINTABLE = ("Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn")
+
+
+def printable(text: str) -> str:
+    """The text with what could forge or hide a line escaped as Python writes it (\\n, \\x1b,
+    \\u202e): a file name is shown, never obeyed."""
+    if text.isprintable():
+        return text
+    return "".join(
+        repr(char)[1:-1] if unicodedata.category(char) in _UNPRINTABLE else char for char in text
+    )
 
 
 def status_lines(settings: Settings, *, list_quarantined: bool = True) -> list[str]:
@@ -28,7 +45,7 @@ def status_lines(settings: Settings, *, list_quarantined: bool = True) -> list[s
                 "select path, reason from raw.ingest_files where status = 'quarantined' "
                 "order by path"
             ).fetchall():
-                lines.append(f"  quarantined {path}: {reason}")
+                lines.append(f"  quarantined {printable(path)}: {printable(reason or '')}")
         marts = con.execute(
             "select table_name from information_schema.tables "
             "where table_schema = 'marts' order by table_name"
@@ -57,6 +74,10 @@ def status_lines(settings: Settings, *, list_quarantined: bool = True) -> list[s
             lines.extend(f"  {name} ({severity}): {n} findings" for name, severity, n, _ in checks)
         else:
             lines.append("quality: no check run yet")
-    lines.append(f"quarantined files kept in: {settings.quarantine_dir}")
+    lines.append(
+        f"quarantined files kept in: {printable(str(settings.quarantine_dir))} "
+        f"({quarantine_copies(settings)} copies, each deleted after {settings.quarantine_days} "
+        "days: SDW_QUARANTINE_DAYS)"
+    )
     lines.append(f"quality reports (Data Docs): {settings.reports_dir / 'data_docs'}/index.html")
     return lines

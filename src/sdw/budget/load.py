@@ -17,15 +17,14 @@ import io
 import re
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from sdw.budget.layout import BUDGET_FILE_COLUMNS, LAYOUTS
 from sdw.config import Settings
-from sdw.files import each_new_file, keep_quarantined
+from sdw.files import LoadReport, begin_load, each_new_file, file_row
 from sdw.warehouse import connect, ensure_raw_schema, insert_rows, transaction
 
 STANDARDS = ("iwmo", "ijw")
@@ -40,22 +39,18 @@ class BadFile(Exception):
 
 
 @dataclass
-class BudgetReport:
-    loaded: int = 0
-    quarantined: int = 0
-    duplicate: int = 0
-    skipped: int = 0  # already accounted for by an earlier run
+class BudgetReport(LoadReport):
     rows: int = 0
-    seconds: float = 0.0
-    quarantine_reasons: list[tuple[str, str]] = field(default_factory=list)
 
 
 def ingest_budget(paths: Iterable[Path], settings: Settings) -> BudgetReport:
     report = BudgetReport()
     started = time.perf_counter()
+    begin_load(settings)
     with connect(settings.warehouse) as con:
         ensure_raw_schema(con)
-        for path, data, file_id in each_new_file(con, paths, "budget_files", _file_row, report):
+        files = each_new_file(con, paths, settings, "budget_files", _file_row, report)
+        for path, data, file_id in files:
             _ingest_one(con, settings, path, data, file_id, report)
     report.seconds = time.perf_counter() - started
     return report
@@ -76,9 +71,7 @@ def _ingest_one(
         insert_rows(
             con, "budget_files", [_file_row(path, file_id, data, "quarantined", reason=reason)]
         )
-        keep_quarantined(settings, path, file_id, data)
-        report.quarantined += 1
-        report.quarantine_reasons.append((str(path), reason))
+        report.quarantine(settings, path, file_id, data, reason)
         return
     table = LAYOUTS[layout][0]
     with transaction(con):
@@ -155,15 +148,5 @@ def _checked(reader: Iterator[list[str]], layout: str, width: int) -> Iterator[t
 
 
 def _file_row(path: Path, file_id: str, data: bytes, status: str, **values) -> tuple:
-    record = {
-        "file_id": file_id,
-        "path": str(path.resolve()),
-        "size_bytes": len(data),
-        "status": status,
-        "reason": None,
-        "layout": None,
-        "row_count": 0,
-        "loaded_at": datetime.now(UTC).replace(tzinfo=None),
-        **values,
-    }
-    return tuple(record[column] for column in BUDGET_FILE_COLUMNS)
+    values = {"row_count": 0, **values}
+    return file_row(BUDGET_FILE_COLUMNS, str(path), file_id, len(data), status, **values)

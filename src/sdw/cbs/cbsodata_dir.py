@@ -41,7 +41,7 @@ def read_cbsodata_dir(source: Source) -> Extract:
 
 def _sibling(folder: Path, collection: str) -> list | None:
     path = folder / f"{collection}.json"
-    if not path.is_file():
+    if path.is_symlink() or not path.is_file():  # a link is not followed here either
         return None
     try:
         values = json.loads(path.read_bytes())

@@ -17,7 +17,6 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from sdw.cbs.odata_v3 import read_odata_v3
 from sdw.cbs.odata_v4 import read_odata_v4
 from sdw.cbs.statline_csv import read_statline_csv
 from sdw.config import Settings
-from sdw.files import each_new_file, keep_quarantined
+from sdw.files import LoadReport, begin_load, each_new_file, file_row
 from sdw.warehouse import connect, ensure_raw_schema, insert_rows, transaction
 
 # Each reader checks its layout when called (raising UnknownLayout) and returns what the file
@@ -52,14 +51,8 @@ _PERIOD = OBSERVATION_COLUMNS.index("period_code")
 
 
 @dataclass
-class CbsReport:
-    loaded: int = 0
-    quarantined: int = 0
-    duplicate: int = 0
-    skipped: int = 0  # already accounted for by an earlier run
+class CbsReport(LoadReport):
     observations: int = 0
-    seconds: float = 0.0
-    quarantine_reasons: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -87,9 +80,12 @@ class _Tally:
 def ingest_cbs(paths: Iterable[Path], settings: Settings) -> CbsReport:
     report = CbsReport()
     started = time.perf_counter()
+    begin_load(settings)
     with connect(settings.warehouse) as con:
         ensure_raw_schema(con)
-        for path, data, file_id in each_new_file(con, paths, "cbs_files", _file_row, report):
+        for path, data, file_id in each_new_file(
+            con, paths, settings, "cbs_files", _file_row, report
+        ):
             _ingest_one(con, settings, path, data, file_id, report)
     report.seconds = time.perf_counter() - started
     return report
@@ -130,9 +126,7 @@ def _ingest_one(
         reason = str(error)
         row = _file_row(path, file_id, data, "quarantined", reason=reason, layout=layout)
         insert_rows(con, "cbs_files", [row])
-        keep_quarantined(settings, path, file_id, data)
-        report.quarantined += 1
-        report.quarantine_reasons.append((str(path), reason))
+        report.quarantine(settings, path, file_id, data, reason)
         return
     report.loaded += 1
     report.observations += tally.observations
@@ -158,26 +152,8 @@ def _insert_observations(con: duckdb.DuckDBPyConnection, observations: Iterator[
 
 
 def _file_row(path: Path, file_id: str, data: bytes, status: str, **values) -> tuple:
-    record = {
-        "file_id": file_id,
-        "path": str(path.resolve()),
-        "size_bytes": len(data),
-        "status": status,
-        "reason": None,
-        "layout": None,
-        "collection": None,
-        "table_id": table_id_in(path.name),
-        "table_title": None,
-        "edition": None,
-        "next_link": None,
-        "row_count": 0,
-        "observation_count": 0,
-        "period_min": None,
-        "period_max": None,
-        "loaded_at": datetime.now(UTC).replace(tzinfo=None),
-        **values,
-    }
-    return tuple(record[column] for column in CBS_FILE_COLUMNS)
+    values = {"table_id": table_id_in(path.name), "row_count": 0, "observation_count": 0, **values}
+    return file_row(CBS_FILE_COLUMNS, str(path), file_id, len(data), status, **values)
 
 
 def _period_order(code: str) -> str:

@@ -13,7 +13,7 @@ import sys
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from sdw.config import Settings
-from sdw.files import FileLedger, keep_quarantined
+from sdw.files import FileLedger, LoadReport, begin_load
 from sdw.inputs import Offered, offered_files
 from sdw.messages.parallel import Parsing
 from sdw.messages.parse import ParseContext, ParsedMessage
@@ -51,20 +51,10 @@ class RefusedError(Exception):
 
 
 @dataclass
-class IngestReport:
-    loaded: int = 0
-    quarantined: int = 0
-    duplicate: int = 0
-    skipped: int = 0  # already accounted for by an earlier run
+class IngestReport(LoadReport):
     messages: int = 0
     products: int = 0
     bytes_read: int = 0
-    seconds: float = 0.0
-    quarantine_reasons: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def files(self) -> int:
-        return self.loaded + self.quarantined + self.duplicate + self.skipped
 
 
 class _Batch:
@@ -158,6 +148,7 @@ def ingest_messages(
 ) -> IngestReport:
     report = IngestReport()
     started = last_progress = time.perf_counter()
+    begin_load(settings)
     parsing = Parsing(parse_context(settings), workers)
     with connect(settings.warehouse) as con:
         # Inserts of a few thousand rows gain nothing from DuckDB's threads, and lose the core
@@ -182,7 +173,7 @@ def ingest_messages(
                         progress(report)
 
         try:
-            for chunk in _chunks(offered_files(paths, settings.max_file_bytes), ledger):
+            for chunk in _chunks(offered_files(paths, settings, report.skip), ledger):
                 to_parse = [(i.offered.data, i.offered.file_id) for i in chunk if i.parse]
                 pending.append((chunk, parsing.submit(to_parse)))
                 account_until(IN_FLIGHT_CHUNKS)
@@ -274,10 +265,7 @@ def _quarantine(
     if item.previous is not None:
         batch.replaced.append((offered.file_id, offered.path))
     batch.add_file(_file_record(offered, "quarantined", reason))
-    if offered.data is not None:
-        keep_quarantined(settings, offered.path, offered.file_id, offered.data)
-    report.quarantined += 1
-    report.quarantine_reasons.append((offered.path, reason))
+    report.quarantine(settings, offered.path, offered.file_id, offered.data, reason)
 
 
 def print_progress(report: IngestReport) -> None:
