@@ -25,13 +25,16 @@ further cells until, in every relation, the number of blanked cells is zero or a
 blanked counts on one side of a relation cannot all be forced to 1 (a blanked count is known to
 be at least 1). The extra cell is the smallest non-zero visible cell of the relation, of the
 mart of the lone blanked cell first, ties broken by mart, column and row, so the export is
-deterministic (the marts are sorted by their keys first).
+deterministic (the marts are sorted by their keys first). A link also serves where one value
+gives another away without adding up (herhaald_beroep's count and aanbieder_jaar's rate): in a
+relation of two cells, one blanked means both.
+
 Two relations combined can still leave one blanked cell alone, so each round also solves the
 relations for the blanked cells, as an attacker would (numpy, per connected part), and blanks
 the smallest visible cell that leaves a determined cell undetermined. Derived and group values
-follow every new blank. It iterates until nothing changes. Distinct
-counts of clients do not add up across aanbieders in general, but they do when every client has
-one aanbieder; the YAML declares them as totals and links anyway, to be safe.
+follow every new blank. It iterates until nothing changes. Distinct counts of clients do not
+add up across aanbieders in general, but they do when every client has one aanbieder; the YAML
+declares them as totals and links anyway, to be safe.
 """
 
 from __future__ import annotations
@@ -207,6 +210,20 @@ class Suppression:
     def __init__(self, frames: dict[str, pd.DataFrame], rules: dict[str, SmallCells]) -> None:
         self.frames = {name: frame.reset_index(drop=True) for name, frame in frames.items()}
         self.rules = rules
+        for name, rule in rules.items():
+            named = {*rule.columns, *rule.keys}
+            named |= {
+                c for value in rule.group_values.values() for c in (*value.group, *value.inputs)
+            }
+            named |= {c for inputs in rule.derived.values() for c in inputs}
+            missing = sorted(named - set(self.frames[name].columns))
+            missing += [
+                f"{link.mart}.{link.other_column}"
+                for link in rule.links
+                if link.mart in self.frames and link.other_column not in self.frames[link.mart]
+            ]
+            if missing:
+                raise ValueError(f"{name}: meta.small_cells names unknown columns {missing}")
         # Plain arrays per column: cells are read and set many thousand times.
         self._blank = {
             name: {column: np.zeros(len(frame), dtype=bool) for column in frame.columns}

@@ -110,6 +110,14 @@ def export_parquet(settings: Settings, out_dir: Path, *, person_level: bool = Fa
     chosen = {
         name: mart for name, mart in marts.items() if person_level or mart.export in SHAREABLE
     }
+    # A folder that is shared whole must not keep files of an earlier (person-level) export.
+    stale = sorted(
+        path.name
+        for path in (out_dir.glob("*.parquet") if out_dir.is_dir() else [])
+        if path.stem not in chosen
+    )
+    if stale and not person_level:
+        raise FileExistsError(f"{out_dir} holds files this export does not write: {stale}")
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
     with connect(settings.warehouse, read_only=True) as con:

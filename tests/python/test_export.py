@@ -35,6 +35,7 @@ PERSON_LEVEL = {
     "fct_toewijzing_versie",
     "fct_client_maand",
     "fct_declaratieregel",
+    "fct_verzoek",
     "client_toewijzing",
     "dq_findings",
 }
@@ -580,6 +581,13 @@ def test_secondary_suppression_follows_links_and_group_values_across_marts():
     assert suppression.blank["gemeente"]["clienten"].tolist() == [True]
 
 
+def test_a_rule_naming_a_missing_column_fails_clearly():
+    frame = pd.DataFrame({"gemeente_code": ["0034"], "clienten": [3]})
+    rule = SmallCells(counts=("clienten", "clienten_oud"), keys=("gemeente_code",))
+    with pytest.raises(ValueError, match=r"m: .*\['clienten_oud'\]"):
+        Suppression({"m": frame}, {"m": rule})
+
+
 def test_a_mart_is_exported_only_when_its_yaml_says_so(tmp_path):
     manifest = {
         "nodes": {
@@ -665,6 +673,9 @@ def test_person_level_export_is_explicit_and_says_it_is_not_for_sharing(
     assert names >= PERSON_LEVEL
     saved = json.loads((tmp_path / "engineers" / "manifest.json").read_text())
     assert saved["waarschuwing"] == "niet voor delen: bevat gegevens op persoonsniveau"
+    # A shared export never lands next to the person-level files.
+    with pytest.raises(FileExistsError, match=r"dim_client\.parquet"):
+        export_parquet(settings(), tmp_path / "engineers")
 
 
 def test_export_writes_the_shareable_marts_with_a_manifest(warehouse, tmp_path):
