@@ -153,11 +153,18 @@ def _status(args: argparse.Namespace) -> None:
 def _export_parquet(args: argparse.Namespace) -> None:
     from sdw.export import export_parquet
 
-    manifest = export_parquet(settings(), args.out)
+    manifest = export_parquet(settings(), args.out, person_level=args.person_level)
+    if args.person_level:
+        print(
+            f"NOT FOR SHARING: {len(manifest['files'])} marts written to {args.out} with "
+            "person-level rows (pseudonyms, birth years, postcodes), unsuppressed; for engineers"
+        )
+        return
     suppressed = sum(entry["rows_with_suppressed_cells"] for entry in manifest["files"])
     print(
-        f"{len(manifest['files'])} marts written to {args.out} (manifest.json); "
-        f"{suppressed} rows lost cells below {manifest['small_cell_threshold']}"
+        f"{len(manifest['files'])} shareable marts written to {args.out} (manifest.json); "
+        f"{suppressed} rows lost cells (below {manifest['small_cell_threshold']}, or giving "
+        "one away)"
     )
 
 
@@ -267,12 +274,19 @@ def parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the marts out for BI tools and sharing")
     formats = export.add_subparsers(dest="format", required=True, metavar="FORMAT")
     parquet = formats.add_parser(
-        "parquet", help="every mart as Parquet, small cells suppressed, with a manifest",
-        description="Write every mart as a Parquet file into DIR with manifest.json. Marts below "
-        "gemeente level blank counts of persons under the threshold (dbt var "
-        "kleine_aantallen_drempel) and what is derived from them, and say which cells per row.",
+        "parquet", help="the shareable marts as Parquet, small cells suppressed, with a manifest",
+        description="Write the marts whose YAML declares them shareable (meta.export: public or "
+        "aggregate) as Parquet files into DIR with manifest.json; no person-level mart. Below "
+        "gemeente level, counts of persons under the threshold (dbt var "
+        "kleine_aantallen_drempel) and what is derived from them are blanked, and so many "
+        "further cells that no blanked one can be recomputed from the rest of the export; each "
+        "row lists its blanked cells.",
     )  # fmt: skip
     parquet.add_argument("out", type=Path, metavar="DIR")
+    parquet.add_argument(
+        "--person-level", action="store_true",
+        help="NOT FOR SHARING: every mart, person-level ones included, unsuppressed (engineers)",
+    )  # fmt: skip
     parquet.set_defaults(handler=_export_parquet)
 
     dashboard = commands.add_parser(

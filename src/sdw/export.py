@@ -1,69 +1,76 @@
-"""`sdw export parquet`: every mart as a Parquet file, small cells suppressed, with a manifest.
+"""`sdw export parquet`: the shareable marts as Parquet files, suppressed, with a manifest.
 
-What may leave the warehouse is decided where the mart is defined: a mart below gemeente level
-lists its counts of persons under `meta.small_cells` in its dbt YAML (`counts`, and `derived`:
-each rate or median with the count it is computed over). A count from 1 up to the threshold
-(dbt var kleine_aantallen_drempel) is blanked, and so is every value derived from it, because a
-median over three clients reveals as much as the three. Each row says which cells it lost.
+What may leave the warehouse is decided where the mart is defined, in its dbt YAML, and the
+default is no: a mart is written only when its YAML says `meta.export`:
+
+- `public`: holds no persons at all (dim_gemeente, dim_datum, dim_product, the aanbieders, CBS's
+  own published figures). Written as it is.
+- `aggregate`: counts and amounts over persons, never a row per person. Written after small-cell
+  suppression (sdw.disclosure) as its `meta.small_cells` declares; a gemeente-level mart has no
+  primary suppression (empty `counts`) but its cells can still be blanked as the complement of a
+  blanked cell below gemeente level, where one of its totals gives that cell away.
+
+Every other mart (one row per client, toewijzing, zorgperiode or declaratieregel, the quality
+findings that name records, and any mart added later without the key) is not written. A
+shareable mart with a column named like a person key (pseudonym, bsn, geboorte*, postcode) is
+refused outright. Secondary suppression runs over all shareable marts together, because a total
+in one can give away a blanked cell in another; each row lists its blanked cells in
+`onderdrukte_cellen`.
+
+`--person-level` (export_parquet(person_level=True)) is for engineers: every mart, unsuppressed,
+with a manifest that says it is not for sharing.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from sdw.config import PROJECT_DIR, Settings, dbt_var
+from sdw.disclosure import SmallCells, Suppression, parse_rule
 from sdw.serving import reader
 from sdw.warehouse import is_postgres, location
 
 MANIFEST = PROJECT_DIR / "target" / "manifest.json"
 SUPPRESSED_COLUMN = "onderdrukte_cellen"
+SHAREABLE = ("public", "aggregate")
+PERSON_KEY = re.compile(r"pseudonym|^bsn|^geboorte|postcode", re.IGNORECASE)
+NOT_FOR_SHARING = "niet voor delen: bevat gegevens op persoonsniveau"
 
 
 @dataclass(frozen=True)
-class SmallCells:
-    counts: tuple[str, ...]
-    derived: dict[str, str]  # derived column -> the count it is computed over
+class Mart:
+    name: str
+    export: str | None  # public, aggregate, or None: not shareable
+    rule: SmallCells | None
 
 
-def published_marts(manifest_path: Path | None = None) -> dict[str, SmallCells | None]:
-    """Every mart model (name -> its small-cell rule, or None when it has none)."""
+def published_marts(manifest_path: Path | None = None) -> dict[str, Mart]:
+    """Every mart model by name, with what its YAML says about exporting it."""
     manifest_path = manifest_path or MANIFEST
     if not manifest_path.exists():
         raise FileNotFoundError(f"no dbt manifest at {manifest_path}: run `sdw build` first")
     manifest = json.loads(manifest_path.read_text())
-    marts: dict[str, SmallCells | None] = {}
+    marts: dict[str, Mart] = {}
     for node in manifest["nodes"].values():
         if node["resource_type"] != "model" or node["schema"] != "marts":
             continue
-        rule = node["config"].get("meta", {}).get("small_cells")
-        marts[node["name"]] = (
-            SmallCells(tuple(rule["counts"]), dict(rule.get("derived") or {})) if rule else None
-        )
+        meta = node["config"].get("meta", {})
+        export, rule = meta.get("export"), meta.get("small_cells")
+        if export not in (None, *SHAREABLE):
+            raise ValueError(f"{node['name']}: meta.export must be one of {SHAREABLE}")
+        if export == "public" and rule:
+            raise ValueError(f"{node['name']}: a public mart has no small cells to suppress")
+        if export == "aggregate" and not (rule and rule.get("keys")):
+            raise ValueError(f"{node['name']}: an aggregate mart needs meta.small_cells.keys")
+        marts[node["name"]] = Mart(node["name"], export, parse_rule(rule) if rule else None)
     return dict(sorted(marts.items()))
-
-
-def suppression_query(table: str, columns: list[str], rule: SmallCells, minimum: int) -> str:
-    small = {count: f"({count} > 0 and {count} < {minimum})" for count in rule.counts}
-    # A derived cell goes with the count it is computed over.
-    condition = {**small, **{column: small[count] for column, count in rule.derived.items()}}
-    selected = [
-        f"case when {condition[column]} then null else {column} end as {column}"
-        if column in condition
-        else column
-        for column in columns
-    ]
-    lost = ", ".join(
-        f"case when {condition[column]} then '{column}' end"
-        for column in columns
-        if column in condition
-    )
-    selected.append(f"concat_ws(',', {lost}) as {SUPPRESSED_COLUMN}")
-    return f"select {', '.join(selected)} from {table}"
 
 
 def _duckdb_type(postgres_type: str) -> str:
@@ -76,72 +83,102 @@ def _duckdb_type(postgres_type: str) -> str:
     }.get(postgres_type, postgres_type)
 
 
-def export_parquet(settings: Settings, out_dir: Path) -> dict:
+def _column_types(con, name: str) -> dict[str, str]:
+    return dict(
+        con.execute(
+            "select column_name, case when data_type = 'numeric' then 'decimal(' "
+            "|| numeric_precision || ', ' || numeric_scale || ')' else data_type end "
+            "from information_schema.columns "
+            "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+            [name],
+        ).fetchall()
+    )
+
+
+def _write_frame(writer, frame: pd.DataFrame, types: dict[str, str], target: Path) -> None:
+    # typed as in the warehouse, not as pandas would guess from the values
+    typed = ", ".join(
+        f"cast({column} as {_duckdb_type(kind)}) as {column}" for column, kind in types.items()
+    )
+    writer.register("mart", frame)
+    writer.execute(f"copy (select {typed} from mart) to '{target}' (format parquet)")
+    writer.unregister("mart")
+
+
+def export_parquet(settings: Settings, out_dir: Path, *, person_level: bool = False) -> dict:
     minimum = int(dbt_var("kleine_aantallen_drempel"))
     marts = published_marts()
+    chosen = {
+        name: mart for name, mart in marts.items() if person_level or mart.export in SHAREABLE
+    }
+    # A folder that is shared whole must not keep files of an earlier (person-level) export.
+    stale = sorted(
+        path.name
+        for path in (out_dir.glob("*.parquet") if out_dir.is_dir() else [])
+        if path.stem not in chosen
+    )
+    if stale and not person_level:
+        raise FileExistsError(f"{out_dir} holds files this export does not write: {stale}")
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
     # What readers see: the last published build (DuckDB), or the server (PostgreSQL).
     with reader(settings.warehouse) as con:
-        # DuckDB writes the Parquet: the warehouse itself, or, on PostgreSQL, an in-memory
-        # DuckDB each mart's (suppressed) rows are read into.
-        writer = duckdb.connect() if is_postgres(con) else con
-        for name, rule in marts.items():
-            table = f"marts.{name}"
-            types = dict(
-                con.execute(
-                    "select column_name, case when data_type = 'numeric' then 'decimal(' "
-                    "|| numeric_precision || ', ' || numeric_scale || ')' else data_type end "
-                    "from information_schema.columns "
-                    "where table_schema = 'marts' and table_name = ? order by ordinal_position",
-                    [name],
-                ).fetchall()
-            )
-            columns = list(types)
-            query = (
-                suppression_query(table, columns, rule, minimum)
-                if rule
-                else f"select * from {table}"
-            )
+        types = {name: _column_types(con, name) for name in chosen}
+        if not person_level:
+            for name, columns in types.items():
+                keys = [column for column in columns if PERSON_KEY.search(column)]
+                if keys:
+                    raise ValueError(f"{name} is marked shareable but has person keys: {keys}")
+        # Suppression runs over the aggregate marts together: their totals meet across marts.
+        rules = {name: mart.rule for name, mart in chosen.items() if mart.rule and not person_level}
+        frames = {
+            name: con.execute(f"select * from marts.{name}")
+            .df()
+            .sort_values(list(rules[name].keys), kind="stable")
+            for name in rules
+        }
+        suppression = Suppression(frames, rules).run(minimum)
+        writer = duckdb.connect()
+        for name, mart in chosen.items():
             target = out_dir / f"{name}.parquet"
-            if writer is con:
-                con.execute(f"copy ({query}) to '{target}' (format parquet)")
-            else:
-                # typed as in PostgreSQL, not as pandas would guess from the values
-                typed = ", ".join(
-                    f"cast({column} as {_duckdb_type(types[column])}) as {column}"
-                    for column in columns
+            if name in rules:
+                frame = suppression.suppressed(name)
+                frame[SUPPRESSED_COLUMN] = suppression.lost(name)
+                _write_frame(writer, frame, {**types[name], SUPPRESSED_COLUMN: "varchar"}, target)
+            elif is_postgres(con):
+                _write_frame(
+                    writer, con.execute(f"select * from marts.{name}").df(), types[name], target
                 )
-                if rule:
-                    typed += f", cast({SUPPRESSED_COLUMN} as varchar) as {SUPPRESSED_COLUMN}"
-                writer.register("mart", con.execute(query).df())
-                writer.execute(f"copy (select {typed} from mart) to '{target}' (format parquet)")
-                writer.unregister("mart")
+            else:
+                con.execute(f"copy (select * from marts.{name}) to '{target}' (format parquet)")
             rows = writer.execute(f"select count(*) from '{target}'").fetchone()[0]
             suppressed = (
                 writer.execute(
                     f"select count(*) from '{target}' where {SUPPRESSED_COLUMN} <> ''"
                 ).fetchone()[0]
-                if rule
+                if name in rules
                 else 0
             )
             files.append(
                 {
-                    "mart": table,
+                    "mart": f"marts.{name}",
                     "file": target.name,
+                    "export": mart.export,
                     "rows": rows,
-                    "small_cell_rule": (
-                        {"counts": list(rule.counts), "derived": rule.derived} if rule else None
-                    ),
+                    "small_cell_rule": rules[name].as_dict() if name in rules else None,
                     "rows_with_suppressed_cells": suppressed,
                 }
             )
+        writer.close()
     manifest = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "warehouse": location(settings.warehouse),
+        "person_level": person_level,
         "small_cell_threshold": minimum,
         "suppressed_cells_column": SUPPRESSED_COLUMN,
         "files": files,
     }
+    if person_level:
+        manifest = {"waarschuwing": NOT_FOR_SHARING, **manifest}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
