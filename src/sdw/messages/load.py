@@ -131,13 +131,13 @@ def _file_record(
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     if message is None:
         return (offered.file_id, offered.path, offered.size, status, reason,
-                None, None, None, 0, 0, 0, 0, 0, None, loaded_at)  # fmt: skip
+                None, None, None, 0, 0, 0, 0, 0, None, None, loaded_at)  # fmt: skip
     kind = message.kind
     return (
         offered.file_id, offered.path, offered.size, status, reason,
         kind.standard, kind.release, kind.message_type, 1, message.client_count,
         message.product_count, message.retour_code_count, message.invalid_bsn_count,
-        message.xsd_file, loaded_at,
+        message.xsd_file, message.content_fingerprint, loaded_at,
     )  # fmt: skip
 
 
