@@ -23,6 +23,7 @@ import pandas as pd
 from sdw.config import Settings
 from sdw.files import FileLedger, keep_quarantined
 from sdw.inputs import Offered, offered_files
+from sdw.messages.key import check_key
 from sdw.messages.parallel import Parsing
 from sdw.messages.parse import ParseContext, ParsedMessage
 from sdw.messages.schemas import schema_set
@@ -165,6 +166,7 @@ def ingest_messages(
         if not is_postgres(con):
             con.execute("set threads = 1")
         ensure_raw_schema(con)
+        check_key(con, settings)  # before anything is written: one key per warehouse
         ledger = FileLedger(con, "ingest_files", retry_quarantined=True)
         batch = _Batch(ledger)
         pending: deque[tuple[list[_Item], Callable[[], list]]] = deque()
