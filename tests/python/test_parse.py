@@ -475,3 +475,15 @@ def test_the_content_fingerprint_ignores_bytes_and_names_but_not_content(shared)
     other = wmo305.replace(b">2025-04-03</wmo305:Begindatum>", b">2025-04-04</wmo305:Begindatum>")
     assert other != wmo305
     assert parse_message(other, "a", KEY).content_fingerprint != fingerprint
+
+
+def test_a_reason_never_quotes_a_bericht_code_or_namespace_from_the_file(shared):
+    wmo305 = (shared / EXAMPLES / "WMO305.xml").read_bytes()
+    with pytest.raises(Quarantine) as raised:
+        parse_message(wmo305.replace(b">418<", b">Jansen<"), "file", KEY)
+    assert str(raised.value) == (
+        "BerichtCode (not 3 digits) does not match namespace WMO305 (expected 418)"
+    )
+    with pytest.raises(Quarantine) as raised:
+        parse_message(b"<Jansen xmlns='mailto:jan@example.nl'/>", "file", KEY)
+    assert str(raised.value) == "unknown namespace or root: {another namespace}(another element)"

@@ -326,11 +326,19 @@ def _streamed(data: bytes, schema: Validator | None, tags: tuple[str, ...]) -> I
     parser = etree.XMLPullParser(
         events=("end",), tag=tags, schema=schema.schema if schema else None, **_PARSER_OPTIONS
     )
+    root_ended = False
     for offset in range(0, len(data), _CHUNK_BYTES):
         parser.feed(data[offset : offset + _CHUNK_BYTES])
-        yield from parser.read_events()
+        for event in parser.read_events():
+            root_ended = event[1].getparent() is None
+            yield event
     parser.close()
-    yield from parser.read_events()
+    for event in parser.read_events():
+        root_ended = event[1].getparent() is None
+        yield event
+    if not root_ended:
+        # With a schema, lxml's pull parser closes a truncated document without an error.
+        raise Quarantine("malformed XML: file ends inside the message (truncated)")
 
 
 def _is_schema_error(error: etree.XMLSyntaxError) -> bool:
