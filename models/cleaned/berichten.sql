@@ -1,5 +1,11 @@
--- A message sent more than once (same sender, standard, type and identification in another
--- file) is kept once; the lowest file_id wins so that every rebuild picks the same one.
+-- One row per message: of the files carrying the same message (sender, standard, type and
+-- identification) one counts. Files with the same content (raw.ingest_files.
+-- content_fingerprint: what the parser read, whatever the bytes) are retransmissions. Files
+-- whose content differs are a conflict: the content that counts is that of the file with the
+-- latest Dagtekening, ties broken by the file loaded last, then the highest file_id; of several
+-- files with that content the first loaded counts, so a retransmission changes nothing.
+-- Every rebuild picks the same file. The other files stay in raw; the quality check
+-- conflicting_retransmission names them all.
 -- A retour (302-320) repeats the header of the message it answers, so its sender is the
 -- header's Ontvanger and its identification is IdentificatieRetour; a 325 is the gemeente's own
 -- message and points to the 323 it answers with DeclaratieIdentificatie.
@@ -7,59 +13,112 @@ with berichten as (
     select * from {{ ref('stg_istandaarden__berichten') }}
 ),
 
-identified as (
+files as (
     select
-        *,
-        case
-            when message_type = '325' then '323'
-            when message_type in ('302', '306', '308', '316', '318', '320')
-                then cast(cast(message_type as integer) - 1 as varchar)
-        end as retour_op_message_type,
-        case
-            when identificatie_retour is not null then ontvanger else afzender
-        end as verzender,
-        coalesce(identificatie_retour, bericht_identificatie) as verzender_identificatie
-    from berichten
+        file_id,
+        path,
+        content_fingerprint,
+        loaded_at
+    from {{ ref('stg_istandaarden__ingest_files') }}
+    where status = 'loaded'
 ),
 
-numbered as (
+identified as (
+    select
+        berichten.*,
+        files.path,
+        files.content_fingerprint,
+        files.loaded_at,
+        case
+            when berichten.message_type = '325' then '323'
+            when berichten.message_type in ('302', '306', '308', '316', '318', '320')
+                then cast(cast(berichten.message_type as integer) - 1 as varchar)
+        end as retour_op_message_type,
+        case
+            when berichten.identificatie_retour is not null
+                then berichten.ontvanger
+            else berichten.afzender
+        end as verzender,
+        coalesce(
+            berichten.identificatie_retour, berichten.bericht_identificatie
+        ) as verzender_identificatie
+    from berichten
+    left join files on berichten.file_id = files.file_id
+),
+
+versioned as (
     select
         *,
+        first_value(content_fingerprint) over (
+            partition by standard, message_type, verzender, verzender_identificatie
+            order by dagtekening desc nulls last, loaded_at desc, file_id desc
+        ) as counted_fingerprint,
         row_number() over (
+            partition by
+                standard, message_type, verzender, verzender_identificatie, content_fingerprint
+            order by loaded_at asc, file_id asc
+        ) as copy_seq,
+        dense_rank() over (
             partition by standard, message_type, verzender, verzender_identificatie
-            order by file_id
-        ) as transmission_seq,
-        count(*) over (
-            partition by standard, message_type, verzender, verzender_identificatie
-        ) - 1 as retransmission_count
+            order by content_fingerprint
+        ) as version_seq
     from identified
+),
+
+per_message as (
+    select
+        standard,
+        message_type,
+        verzender,
+        verzender_identificatie,
+        count(*) as file_count,
+        max(version_seq) as version_count,
+        string_agg(path, ', ' order by path) as file_paths
+    from versioned
+    group by standard, message_type, verzender, verzender_identificatie
 ),
 
 final as (
     select
-        file_id,
-        standard,
-        release,
-        release_family,
-        message_type,
-        bericht_code,
-        afzender,
-        ontvanger,
-        bericht_identificatie,
-        dagtekening,
-        gemeente_code,
-        aanbieder_agb,
-        retour_op_message_type,
-        verzender,
-        verzender_identificatie,
-        identificatie_retour,
-        dagtekening_retour,
-        declaratie_identificatie,
-        declaratie_dagtekening,
-        retransmission_count,
-        retour_op_message_type is not null as is_retour
-    from numbered
-    where transmission_seq = 1
+        versioned.file_id,
+        versioned.path,
+        versioned.standard,
+        versioned.release,
+        versioned.release_family,
+        versioned.message_type,
+        versioned.bericht_code,
+        versioned.afzender,
+        versioned.ontvanger,
+        versioned.bericht_identificatie,
+        versioned.dagtekening,
+        versioned.gemeente_code,
+        versioned.aanbieder_agb,
+        versioned.retour_op_message_type,
+        versioned.verzender,
+        versioned.verzender_identificatie,
+        versioned.identificatie_retour,
+        versioned.dagtekening_retour,
+        versioned.declaratie_identificatie,
+        versioned.declaratie_dagtekening,
+        per_message.file_count - per_message.version_count as retransmission_count,
+        per_message.version_count - 1 as conflict_count,
+        case
+            when per_message.version_count > 1 then per_message.file_paths
+        end as conflicting_paths,
+        versioned.retour_op_message_type is not null as is_retour
+    from versioned
+    inner join per_message
+        on
+            versioned.standard = per_message.standard
+            and versioned.message_type = per_message.message_type
+            and versioned.verzender = per_message.verzender
+            and versioned.verzender_identificatie = per_message.verzender_identificatie
+    where
+        versioned.copy_seq = 1
+        and (
+            versioned.content_fingerprint = versioned.counted_fingerprint
+            or versioned.counted_fingerprint is null
+        )
 )
 
 select * from final

@@ -168,6 +168,24 @@ def _export_parquet(args: argparse.Namespace) -> None:
     )
 
 
+def _rekey(args: argparse.Namespace) -> None:
+    from sdw.messages.key import describe, rekey
+
+    if not args.confirm:
+        raise ValueError(
+            "rekey drops every loaded message (pseudonyms cannot be converted to another key) "
+            "so that they are loaded again with the current key; run `sdw rekey --confirm`"
+        )
+    report = rekey(settings())
+    print(
+        f"pseudonym key now {describe(report.fingerprint)} (was "
+        f"{describe(report.previous) if report.previous else 'not recorded'}); "
+        f"{report.files_forgotten} message files forgotten, "
+        f"{len(report.tables_dropped)} incremental models dropped. Load the messages again "
+        "(`sdw ingest messages PATH...` or `sdw run`) and build."
+    )
+
+
 def _dashboard(args: argparse.Namespace) -> None:
     from sdw.dashboard import serve
 
@@ -288,6 +306,16 @@ def parser() -> argparse.ArgumentParser:
         help="NOT FOR SHARING: every mart, person-level ones included, unsuppressed (engineers)",
     )  # fmt: skip
     parquet.set_defaults(handler=_export_parquet)
+
+    rekey = commands.add_parser(
+        "rekey", help="change the pseudonym key: drop the loaded messages to load them again",
+        description="Record the current SDW_PSEUDONYM_KEY (or the demo key) as the warehouse's "
+        "key. Pseudonyms are one-way and cannot be converted, so this drops every message row "
+        "and the ledger of message files (and the incremental models built from them): load "
+        "the message files again afterwards. CBS and budget data stay.",
+    )  # fmt: skip
+    rekey.add_argument("--confirm", action="store_true", help="really drop the loaded messages")
+    rekey.set_defaults(handler=_rekey)
 
     dashboard = commands.add_parser(
         "dashboard", help="open the stuurinformatie dashboard on the warehouse (read-only)",

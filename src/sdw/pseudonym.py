@@ -25,3 +25,12 @@ def is_test_bsn(bsn: str) -> bool:
 def pseudonymise(key: bytes, bsn: str) -> str:
     """HMAC-SHA256 of the BSN: stable per key, irreversible without it."""
     return hmac.new(key, bsn.encode(), hashlib.sha256).hexdigest()
+
+
+_KEY_FINGERPRINT_LABEL = b"sdw-key-fingerprint-v1"
+
+
+def key_fingerprint(key: bytes) -> str:
+    """What the warehouse stores to recognise its key: HMAC-SHA256 of a fixed label under the
+    key. It tells keys apart and, like a pseudonym, gives nothing of the key away."""
+    return hmac.new(key, _KEY_FINGERPRINT_LABEL, hashlib.sha256).hexdigest()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from sdw.config import Settings
 from sdw.files import quarantine_copies
+from sdw.messages.key import describe, stored_fingerprint
+from sdw.pseudonym import key_fingerprint
 from sdw.warehouse import connect, location, table_exists
 
 # Line and paragraph separators, controls (a newline, an escape sequence), format characters
@@ -40,6 +43,7 @@ def status_lines(settings: Settings, *, list_quarantined: bool = True) -> list[s
             if last
             else "message files: none"
         )
+        lines.extend(_key_lines(con, settings))
         if list_quarantined:
             for path, reason in con.execute(
                 "select path, reason from raw.ingest_files where status = 'quarantined' "
@@ -80,4 +84,14 @@ def status_lines(settings: Settings, *, list_quarantined: bool = True) -> list[s
         "days: SDW_QUARANTINE_DAYS)"
     )
     lines.append(f"quality reports (Data Docs): {settings.reports_dir / 'data_docs'}/index.html")
+    return lines
+
+
+def _key_lines(con: Any, settings: Settings) -> list[str]:
+    stored = stored_fingerprint(con)
+    if stored is None:
+        return ["pseudonym key: none recorded yet (the first load records it)"]
+    lines = [f"pseudonym key: fingerprint {describe(stored)}"]
+    if key_fingerprint(settings.effective_key) != stored:
+        lines.append("  the current key differs: loading is refused (see `sdw rekey`)")
     return lines

@@ -15,6 +15,7 @@ COMMANDS = [
     ["build"],
     ["run"],
     ["status"],
+    ["rekey"],
     ["export", "parquet"],
 ]
 

@@ -661,10 +661,20 @@ def test_declaration_defects(demo: Demo) -> None:
 def test_retransmissions_and_malformed_files(demo: Demo) -> None:
     inbox = demo.out
     resent = {str(paths[1].relative_to(inbox)) for paths in demo.copies.values() if len(paths) > 1}
-    assert resent == {d["path"] for d in demo.defects("retransmission")} != set()
+    conflicts = {d["path"] for d in demo.defects("conflicting_retransmission")}
+    assert resent == {d["path"] for d in demo.defects("retransmission")} | conflicts
+    assert resent - conflicts and conflicts
     for d in demo.defects("retransmission"):
         original, copy = (inbox / d["original_path"]).read_bytes(), (inbox / d["path"]).read_bytes()
         assert original != copy and original == copy.replace(b"\r\n", b"\n")
+    for d in demo.defects("conflicting_retransmission"):
+        # The same identification with another content: a day earlier, so the original counts.
+        original, copy = (inbox / d["original_path"]), (inbox / d["path"])
+        dates = [
+            _date(_text(etree.parse(str(p)).getroot(), "Header/BerichtIdentificatie/Dagtekening"))
+            for p in (original, copy)
+        ]
+        assert dates[1] == dates[0] - timedelta(days=1)
     malformed = {str(p.relative_to(inbox)) for p in demo.malformed}
     assert malformed == {d["path"] for d in demo.defects("malformed_xml")} != set()
     for d in demo.defects("malformed_xml"):

@@ -338,7 +338,7 @@ def test_no_personal_data_in_parsed_rows(shared, name):
         (b"<wmo301:Bericht xmlns:wmo301='http://www.istandaarden.nl/iwmo/3_2/wmo301/schema'>",
          "malformed XML"),
         (b"<Bericht xmlns='urn:other'><Header/></Bericht>",
-         "unknown namespace or root: {urn:other}Bericht"),
+         "unknown namespace or root: {another namespace}Bericht"),
         (b"<Foo xmlns='http://www.istandaarden.nl/iwmo/3_2/wmo301/schema'><Header/></Foo>",
          "unknown namespace or root"),
         (b"<x:Bericht xmlns:x='http://www.istandaarden.nl/iwmo/3_3/wmo301/schema'/>",
@@ -435,3 +435,55 @@ def test_postcode_becomes_a_buurt_when_mapped_else_four_digits(shared, tmp_path)
     mapping.write_text("postcode,buurt_code\n1234AB,BU03840101\n")
     unmapped = parse(path, ParseContext(KEY, PostcodeAreas.from_csv(mapping)))
     assert rows(unmapped, "clienten", "postcode4", "buurt_code") == [("9999", None)]
+
+
+def test_elements_of_another_namespace_are_not_read(shared):
+    # Another vocabulary's Bsn, Client and Identificatie, before the message's own: the
+    # parser reads only the message's namespace and its basisschema's.
+    wmo305 = (shared / EXAMPLES / "WMO305.xml").read_bytes()
+    foreign = (
+        wmo305.replace(
+            b"<wmo305:Bsn>",
+            b'<x:Bsn xmlns:x="urn:other">123456782</x:Bsn><wmo305:Bsn>',
+        )
+        .replace(
+            b"<iwmo:Identificatie>",
+            b'<x:Identificatie xmlns:x="urn:other">X-1</x:Identificatie><iwmo:Identificatie>',
+        )
+        .replace(
+            b"<wmo305:Client>",
+            b'<x:Client xmlns:x="urn:other"><x:Bsn>123456782</x:Bsn></x:Client><wmo305:Client>',
+        )
+    )
+    message = parse_message(foreign, "file", KEY)
+    assert [r["client_pseudonym"] for r in rows(message, "clienten")] == [
+        pseudonymise(KEY, "999900006")
+    ]
+    assert message.bericht["bericht_identificatie"] == "123456789013"
+    assert message.client_count == 1 and message.only_test_bsns
+
+
+def test_the_content_fingerprint_ignores_bytes_and_names_but_not_content(shared):
+    wmo305 = (shared / EXAMPLES / "WMO305.xml").read_bytes()
+    fingerprint = parse_message(wmo305, "a", KEY).content_fingerprint
+    # Other line ends, indentation, prefixes and file name: the same message.
+    same = wmo305.replace(b"\n", b"\r\n").replace(b"\t", b"  ").replace(b"wmo305:", b"w:")
+    same = same.replace(b"xmlns:w=", b"xmlns:w=")
+    same = same.replace(b"xmlns:wmo305=", b"xmlns:w=")
+    assert parse_message(same, "b", KEY).content_fingerprint == fingerprint
+    # Another Begindatum is another content.
+    other = wmo305.replace(b">2025-04-03</wmo305:Begindatum>", b">2025-04-04</wmo305:Begindatum>")
+    assert other != wmo305
+    assert parse_message(other, "a", KEY).content_fingerprint != fingerprint
+
+
+def test_a_reason_never_quotes_a_bericht_code_or_namespace_from_the_file(shared):
+    wmo305 = (shared / EXAMPLES / "WMO305.xml").read_bytes()
+    with pytest.raises(Quarantine) as raised:
+        parse_message(wmo305.replace(b">418<", b">Jansen<"), "file", KEY)
+    assert str(raised.value) == (
+        "BerichtCode (not 3 digits) does not match namespace WMO305 (expected 418)"
+    )
+    with pytest.raises(Quarantine) as raised:
+        parse_message(b"<Jansen xmlns='mailto:jan@example.nl'/>", "file", KEY)
+    assert str(raised.value) == "unknown namespace or root: {another namespace}(another element)"

@@ -24,6 +24,7 @@ CHECK_FOR_DEFECT = {
     "no_matching_toewijzing": "start_without_toewijzing",
     "invalid_bsn": "invalid_bsn",
     "retransmission": "retransmission",
+    "conflicting_retransmission": "conflicting_retransmission",
     "malformed_xml": "quarantined_file",
     "unknown_gemeente_code": "gemeente_unknown_to_cbs",
 }
@@ -67,6 +68,11 @@ KEYS = {
         lambda d: (d["aanbieder_agb"], d["message_type"], d["bericht_identificatie"]),
     ),
     "retransmission": (
+        "select verzender, message_type, bericht_identificatie "
+        "from cleaned.berichten where file_id = ?",
+        lambda d: (d["afzender"], d["message_type"], d["bericht_identificatie"]),
+    ),
+    "conflicting_retransmission": (
         "select verzender, message_type, bericht_identificatie "
         "from cleaned.berichten where file_id = ?",
         lambda d: (d["afzender"], d["message_type"], d["bericht_identificatie"]),

@@ -18,6 +18,7 @@ renamed as (
         retour_code_count,
         invalid_bsn_count,
         xsd_file,
+        content_fingerprint,
         loaded_at
     from source
 )

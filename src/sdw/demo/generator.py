@@ -1009,6 +1009,9 @@ def write_demo(
     inbox = Inbox(out_dir / "inbox", truth, rng)
     inbox.malformed_rate = rates["malformed_xml"]
     inbox.retransmission_rate = rates["retransmission"]
+    inbox.conflict_rate = rates["conflicting_retransmission"]
+    # A stream of its own, so planting conflicts leaves every other file as it was.
+    inbox.conflict_rng = random.Random(f"{seed}/conflicting_retransmission")
     cbs = CbsExtracts(out_dir / "cbs", year_range)
     summaries = []
     totals: dict[str, Any] = {

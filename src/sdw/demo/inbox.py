@@ -17,7 +17,7 @@ import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,8 @@ class Inbox:
         self.messages_by_type = {s.message_type(n): 0 for s in STANDARDS for n in MESSAGE_NUMBERS}
         self.malformed_rate = 0.0
         self.retransmission_rate = 0.0
+        self.conflict_rate = 0.0
+        self.conflict_rng = random.Random(0)
         self._gemeente_code = ""
         self._tag = ""
         self._sequence: dict[tuple[str, str, date], int] = {}
@@ -183,6 +185,14 @@ class Inbox:
             self._file_defect(
                 "retransmission", sent, agb, path=f"{base}_2.xml", original_path=f"{base}.xml"
             )
+        elif factor and self.conflict_rng.random() < self.conflict_rate * factor:
+            # The same identification once more with other content, here an earlier
+            # Dagtekening: the sender reused an Identificatie. The original, dated later, counts.
+            self._write(f"{base}_2.xml", _dated_earlier(data, sent))
+            self._file_defect(
+                "conflicting_retransmission", sent, agb,
+                path=f"{base}_2.xml", original_path=f"{base}.xml",
+            )  # fmt: skip
 
     def _file_defect(self, kind: str, sent: Sent, agb: str, **paths: str) -> None:
         self.truth.defect(
@@ -258,6 +268,16 @@ class InboxSplit:
     day: date
     before_files: int
     last_day_files: int
+
+
+def _dated_earlier(data: bytes, sent: Sent) -> bytes:
+    """The message with its header's Dagtekening a day earlier (the first Dagtekening in the
+    file is the header's)."""
+    tag = f"{sent.standard.key}:Dagtekening>".encode()
+    old = tag + sent.dagtekening.isoformat().encode()
+    new = tag + (sent.dagtekening - timedelta(days=1)).isoformat().encode()
+    assert old in data, "the header's Dagtekening"
+    return data.replace(old, new, 1)
 
 
 def file_day(path: Path) -> date | None:

@@ -49,6 +49,7 @@ DEFECT_TYPES = (
     "no_matching_toewijzing",
     "invalid_bsn",
     "retransmission",
+    "conflicting_retransmission",
     "malformed_xml",
     "unknown_gemeente_code",
 )

@@ -435,6 +435,7 @@ INGEST_FILE_COLUMNS = (
     "retour_code_count",
     "invalid_bsn_count",
     "xsd_file",  # the XSD the file was validated against (SDW_XSD_DIR), if any
+    "content_fingerprint",  # sha256 of what the message says (parse.ParsedMessage), if loaded
     "loaded_at",
 )
 

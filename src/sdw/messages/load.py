@@ -23,6 +23,7 @@ import pandas as pd
 from sdw.config import Settings
 from sdw.files import FileLedger, LoadReport, begin_load
 from sdw.inputs import Offered, offered_files
+from sdw.messages.key import check_key
 from sdw.messages.parallel import Parsing
 from sdw.messages.parse import ParseContext, ParsedMessage
 from sdw.messages.schemas import schema_set
@@ -121,13 +122,13 @@ def _file_record(
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     if message is None:
         return (offered.file_id, offered.path, offered.size, status, reason,
-                None, None, None, 0, 0, 0, 0, 0, None, loaded_at)  # fmt: skip
+                None, None, None, 0, 0, 0, 0, 0, None, None, loaded_at)  # fmt: skip
     kind = message.kind
     return (
         offered.file_id, offered.path, offered.size, status, reason,
         kind.standard, kind.release, kind.message_type, 1, message.client_count,
         message.product_count, message.retour_code_count, message.invalid_bsn_count,
-        message.xsd_file, loaded_at,
+        message.xsd_file, message.content_fingerprint, loaded_at,
     )  # fmt: skip
 
 
@@ -156,6 +157,7 @@ def ingest_messages(
         if not is_postgres(con):
             con.execute("set threads = 1")
         ensure_raw_schema(con)
+        check_key(con, settings)  # before anything is written: one key per warehouse
         ledger = FileLedger(con, "ingest_files", retry_quarantined=True)
         batch = _Batch(ledger)
         pending: deque[tuple[list[_Item], Callable[[], list]]] = deque()

@@ -2,11 +2,15 @@
 
 Each Client is handled at its end tag and then dropped from the tree, so memory stays bounded
 by one client even in a 25 MB declaratie. Anything the loader cannot trust raises `Quarantine`
-with the reason. The BSN is pseudonymised here and goes no further.
+with the reason, which never quotes a value from the file (sdw.messages.reasons). The BSN is
+pseudonymised here and goes no further. Elements are matched by qualified name: only in the
+message's own namespace and its basisschema's, so an element of another vocabulary that happens
+to be called Bsn is not the client's BSN.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,8 +25,14 @@ from sdw.messages.layout import (
     RecordSet,
     record_tables,
 )
-from sdw.messages.schemas import SchemaSet, first_error, unqualified
-from sdw.messages.standards import ANSWERS, MessageKind, kind_of_namespace
+from sdw.messages.reasons import schema_reason, syntax_reason
+from sdw.messages.schemas import SchemaSet, Validator, first_error
+from sdw.messages.standards import (
+    ANSWERS,
+    MessageKind,
+    basisschema_namespace,
+    kind_of_namespace,
+)
 from sdw.postcodes import PostcodeAreas
 from sdw.pseudonym import is_test_bsn, passes_elfproef, pseudonymise
 
@@ -38,9 +48,8 @@ _WIDE_DTD_MARKERS = tuple(
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _BRP_ADRES = "01"
 _NO_POSTCODE = PostcodeAreas()
-_SKIP = object()  # a tag the layout does not name
-_CODES = object()  # RetourCodes, which any level of a retour message may carry
-_TAG_CACHE_LIMIT = 256  # qualified tags remembered per path tree; a hostile file cannot grow it
+_ISTANDAARDEN_NAMESPACE = re.compile(r"^http://www\.istandaarden\.nl/[A-Za-z0-9_/.-]{1,80}$")
+_BERICHT_CODE = re.compile(r"^\d{3}$")
 
 
 class Quarantine(Exception):
@@ -57,20 +66,37 @@ class ParsedMessage:
     retour_code_count: int = 0
     invalid_bsn_count: int = 0
     only_test_bsns: bool = True
+    # sha256 of the parsed rows without their file_id: equal for two files that say the same,
+    # whatever their bytes (whitespace, line ends, prefixes, what the parser does not read)
+    content_fingerprint: str | None = None
 
     @property
     def bericht(self) -> dict[str, str | None]:
         return dict(zip(BERICHT_COLUMNS, self.rows["berichten"][0], strict=True))
 
 
-class _Fields:
-    """Paths compiled into a tree of local names whose leaves are positions in a row.
+@dataclass(frozen=True)
+class _Codes:
+    """RetourCodes, which any level of a retour message may carry, and its RetourCode tags."""
 
-    Walking an element's children once and looking each name up is several times faster than
-    one ElementPath search per column, and reads nothing the layout does not name.
+    tags: frozenset[str]
+
+
+def _qualified(name: str, namespaces: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{{{namespace}}}{name}" for namespace in namespaces)
+
+
+class _Fields:
+    """Paths compiled into a tree of qualified names whose leaves are positions in a row.
+
+    Walking an element's children once and looking each tag up is several times faster than
+    one ElementPath search per column, and reads nothing the layout does not name. The tree is
+    compiled per message namespace, so a tag in any other namespace is simply not in it.
     """
 
-    def __init__(self, columns: tuple[str, ...], fields: dict[str, str]) -> None:
+    def __init__(
+        self, columns: tuple[str, ...], fields: dict[str, str], namespaces: tuple[str, ...]
+    ) -> None:
         self.width = len(columns)
         self.tree: dict = {}
         self.up: dict[int, dict] = {}  # levels above the element -> tree ("../" paths)
@@ -81,9 +107,13 @@ class _Fields:
             tree = self.tree if levels == 0 else self.up.setdefault(levels, {})
             *groups, leaf = path.split("/")
             for group in groups:
-                tree = tree.setdefault(group, {})
-            tree[leaf] = columns.index(column)
-        self.tree["RetourCodes"] = _CODES
+                tags = _qualified(group, namespaces)
+                branch = tree.get(tags[0]) or {}
+                tree.update(dict.fromkeys(tags, branch))
+                tree = branch
+            tree.update(dict.fromkeys(_qualified(leaf, namespaces), columns.index(column)))
+        codes = _Codes(frozenset(_qualified("RetourCode", namespaces)))
+        self.tree.update(dict.fromkeys(_qualified("RetourCodes", namespaces), codes))
 
     def read(self, element: etree._Element, codes: list[str] | None = None) -> list:
         values = [None] * self.width
@@ -99,25 +129,18 @@ class _Fields:
 
 def _collect(element: etree._Element, tree: dict, values: list, codes: list | None) -> None:
     for child in element:
-        tag = child.tag
-        entry = tree.get(tag)
+        # Comments and processing instructions have a function for a tag: never in the tree.
+        entry = tree.get(child.tag)
         if entry is None:
-            if tag.__class__ is not str:  # comments and processing instructions
-                continue
-            # Look the local name up once per qualified tag; messages repeat the same few tags.
-            entry = tree.get(tag[tag.find("}") + 1 :], _SKIP)
-            if len(tree) < _TAG_CACHE_LIMIT:
-                tree[tag] = entry
-        if entry is _SKIP:
             continue
         if entry.__class__ is int:
             if values[entry] is None:
                 text = child.text  # _strip, inlined: this runs for every value read
                 if text:
                     values[entry] = text.strip() or None
-        elif entry is _CODES:
+        elif entry.__class__ is _Codes:
             if codes is not None:
-                codes.extend(_strip(code.text) for code in child if code.tag.__class__ is str)
+                codes.extend(_strip(code.text) for code in child if code.tag in entry.tags)
         else:
             _collect(child, entry, values, None)
 
@@ -126,18 +149,21 @@ def _strip(text: str | None) -> str | None:
     return (text.strip() or None) if text else None
 
 
-def _children(element: etree._Element, steps: tuple[str, ...]) -> Iterator[etree._Element]:
+def _children(
+    element: etree._Element, steps: tuple[tuple[str, ...], ...]
+) -> Iterator[etree._Element]:
+    """The elements a path of qualified tags (each step in any of the own namespaces) leads to."""
     if not steps:
         yield element
         return
-    for child in element.iterchildren(f"{{*}}{steps[0]}"):
+    for child in element.iterchildren(*steps[0]):
         yield from _children(child, steps[1:])
 
 
 @dataclass(frozen=True)
 class _CompiledRecords:
     records: RecordSet
-    steps: tuple[str, ...]
+    steps: tuple[tuple[str, ...], ...]
     fields: _Fields
 
 
@@ -147,47 +173,79 @@ class _CompiledLayout:
     header_fields: _Fields
     client_inputs: tuple[str, ...]
     client_fields: _Fields
-    contact_steps: tuple[str, ...]
+    contact_steps: tuple[tuple[str, ...], ...]
+    contact_fields: _Fields
     client_records: tuple[_CompiledRecords, ...]
     bericht_records: dict[str, _CompiledRecords]  # by element name, directly under Bericht
     clients_required: bool
     tables: tuple[str, ...]
+    tags: tuple[str, ...]  # every element the event stream hands to Python
 
 
-_CONTACT_FIELDS = _Fields(("soort", "postcode"), {"soort": "Soort", "postcode": "Adres/Postcode"})
-
-
-def _compile(family: str, layout: MessageLayout) -> _CompiledLayout:
+def _compile(family: str, layout: MessageLayout, namespaces: tuple[str, ...]) -> _CompiledLayout:
     header = HEADERS[family]
     tables = record_tables()
 
+    def steps(path: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(_qualified(step, namespaces) for step in path.split("/"))
+
     def compiled(records: RecordSet) -> _CompiledRecords:
-        steps = tuple(records.path.split("/"))
-        return _CompiledRecords(records, steps, _Fields(tables[records.table], records.fields))
+        fields = _Fields(tables[records.table], records.fields, namespaces)
+        return _CompiledRecords(records, steps(records.path), fields)
 
     client_inputs = {"bsn": "Bsn", **header.client_fields}
     record_sets = (*layout.client_records, *layout.bericht_records)
+    listened = ("Bericht", "Header", "Client", *(r.path for r in layout.bericht_records))
     return _CompiledLayout(
         header_columns=tuple(header.fields),
-        header_fields=_Fields(tuple(header.fields), header.fields),
+        header_fields=_Fields(tuple(header.fields), header.fields, namespaces),
         client_inputs=tuple(client_inputs),
-        client_fields=_Fields(tuple(client_inputs), client_inputs),
-        contact_steps=tuple(header.contacts.split("/")),
+        client_fields=_Fields(tuple(client_inputs), client_inputs, namespaces),
+        contact_steps=steps(header.contacts),
+        contact_fields=_Fields(
+            ("soort", "postcode"), {"soort": "Soort", "postcode": "Adres/Postcode"}, namespaces
+        ),
         client_records=tuple(compiled(r) for r in layout.client_records),
         bericht_records={r.path: compiled(r) for r in layout.bericht_records},
         clients_required=layout.clients_required,
         tables=tuple(dict.fromkeys(r.table for r in record_sets)),
+        tags=tuple(tag for name in listened for tag in _qualified(name, namespaces)),
     )
 
 
-_COMPILED = {(family, t): _compile(family, layout) for (family, t), layout in LAYOUTS.items()}
+# Compiled per message namespace on first use. Only namespaces of supported releases and
+# message types get here, so a hostile inbox cannot grow it beyond those.
+_COMPILED: dict[str, _CompiledLayout] = {}
 
-# Every element the event stream hands to Python; libxml2 walks past the rest.
-_TAGS = tuple(
-    f"{{*}}{name}"
-    for name in dict.fromkeys(
-        ("Bericht", "Header", "Client", *(n for c in _COMPILED.values() for n in c.bericht_records))
+
+def _compiled_for(kind: MessageKind, namespace: str) -> _CompiledLayout | None:
+    compiled = _COMPILED.get(namespace)
+    if compiled is None:
+        layout = LAYOUTS.get((kind.family, kind.message_type))
+        if layout is None:
+            return None
+        namespaces = (namespace, basisschema_namespace(namespace))
+        compiled = _COMPILED[namespace] = _compile(kind.family, layout, namespaces)
+    return compiled
+
+
+# The element names the layouts know: all a malformed-XML reason may repeat from libxml2.
+_ELEMENT_NAMES = frozenset(
+    step
+    for paths in (
+        *(h.fields.values() for h in HEADERS.values()),
+        *(h.client_fields.values() for h in HEADERS.values()),
+        (h.contacts for h in HEADERS.values()),
+        *(
+            (r.path, *r.fields.values())
+            for layout in LAYOUTS.values()
+            for r in (*layout.client_records, *layout.bericht_records)
+        ),
+        ("Bericht/Header/Client/Bsn/RetourCodes/RetourCode/Soort/Adres/Postcode",),
     )
+    for path in paths
+    for step in path.split("/")
+    if step != ".."
 )
 
 # Up to this size a message is parsed as a whole tree and then walked: for the usual few-KB
@@ -225,22 +283,22 @@ def parse_message(data: bytes, file_id: str, context: ParseContext | bytes) -> P
         if len(data) <= TREE_MAX_BYTES:
             root = etree.fromstring(data, _TREE_PARSER)
             parser = _Parser(file_id, context, root)
-            if parser.schema and not parser.schema[1].validate(root):
-                raise Quarantine(_schema_reason(parser.schema, parser.schema[1].error_log[0]))
-            events = etree.iterwalk(root, events=("end",), tag=_TAGS)
+            schema = parser.schema
+            if schema and not schema.schema.validate(root):
+                entry = schema.schema.error_log[0]
+                raise Quarantine(schema_reason(schema.file, entry, schema.names))
+            events = etree.iterwalk(root, events=("end",), tag=parser.compiled.tags)
             return parser.run(events, drop=False)
         parser = _Parser(file_id, context, _first_element(data))
-        return parser.run(_streamed(data, parser.schema), drop=True)
+        return parser.run(_streamed(data, parser.schema, parser.compiled.tags), drop=True)
     except etree.XMLSyntaxError as error:
         if parser is not None and parser.schema and _is_schema_error(error):
             # Streaming validation knows no line numbers: validate the rejected file once more
             # as a tree to say where it went wrong.
-            raise Quarantine(
-                f"not valid against {parser.schema[0]}: {first_error(parser.schema[1], data)}"
-            ) from None
-        raise Quarantine(f"malformed XML: {error.msg}") from None
+            raise Quarantine(first_error(parser.schema, data)) from None
+        raise Quarantine(syntax_reason(error, _ELEMENT_NAMES)) from None
     except etree.LxmlError as error:
-        raise Quarantine(f"malformed XML: {error}") from None
+        raise Quarantine(f"malformed XML: {type(error).__name__}") from None
 
 
 def _refuse_dtd(data: bytes) -> None:
@@ -264,24 +322,28 @@ def _first_element(data: bytes) -> etree._Element:
     raise Quarantine("no root element")
 
 
-def _streamed(data: bytes, schema: tuple[str, etree.XMLSchema] | None) -> Iterator:
+def _streamed(data: bytes, schema: Validator | None, tags: tuple[str, ...]) -> Iterator:
     parser = etree.XMLPullParser(
-        events=("end",), tag=_TAGS, schema=schema[1] if schema else None, **_PARSER_OPTIONS
+        events=("end",), tag=tags, schema=schema.schema if schema else None, **_PARSER_OPTIONS
     )
+    root_ended = False
     for offset in range(0, len(data), _CHUNK_BYTES):
         parser.feed(data[offset : offset + _CHUNK_BYTES])
-        yield from parser.read_events()
+        for event in parser.read_events():
+            root_ended = event[1].getparent() is None
+            yield event
     parser.close()
-    yield from parser.read_events()
+    for event in parser.read_events():
+        root_ended = event[1].getparent() is None
+        yield event
+    if not root_ended:
+        # With a schema, lxml's pull parser closes a truncated document without an error.
+        raise Quarantine("malformed XML: file ends inside the message (truncated)")
 
 
 def _is_schema_error(error: etree.XMLSyntaxError) -> bool:
     last = error.error_log.last_error if error.error_log else None
     return last is not None and last.domain_name == "SCHEMASV"
-
-
-def _schema_reason(schema: tuple[str, etree.XMLSchema], error) -> str:
-    return f"not valid against {schema[0]}: line {error.line}: {unqualified(error.message)}"
 
 
 def _drop(element: etree._Element) -> None:
@@ -309,9 +371,8 @@ class _Parser:
         namespace = name.namespace or ""
         kind = kind_of_namespace(namespace)
         if kind is None or name.localname != "Bericht":
-            raise Quarantine(f"unknown namespace or root: {{{namespace}}}{name.localname}")
-        compiled = _COMPILED.get((kind.family, kind.message_type))
-        if compiled is None or not kind.is_supported_release:
+            raise Quarantine(f"unknown namespace or root: {_root_name(namespace, name.localname)}")
+        if not kind.is_supported_release or (compiled := _compiled_for(kind, namespace)) is None:
             raise Quarantine(f"{kind.name} release {kind.release} is not supported yet")
         self.file_id = file_id
         self.context = context
@@ -320,7 +381,7 @@ class _Parser:
         self.message = ParsedMessage(
             kind,
             {table: [] for table in ("berichten", "clienten", *compiled.tables, "retour_codes")},
-            xsd_file=self.schema[0] if self.schema else None,
+            xsd_file=self.schema.file if self.schema else None,
         )
         self.bericht_records: dict[str, int] = {}
 
@@ -358,8 +419,9 @@ class _Parser:
         values = dict(zip(self.compiled.header_columns, read, strict=True))
         code = values["bericht_code"]
         if code != kind.bericht_code:
+            shown = repr(code) if code and _BERICHT_CODE.match(code) else "(not 3 digits)"
             raise Quarantine(
-                f"BerichtCode {code!r} does not match namespace {kind.name} "
+                f"BerichtCode {shown} does not match namespace {kind.name} "
                 f"(expected {kind.bericht_code})"
             )
         afzender, ontvanger = values["afzender"], values["ontvanger"]
@@ -430,7 +492,7 @@ class _Parser:
     def _postcode(self, client: etree._Element) -> str | None:
         postcodes: dict[str | None, str] = {}
         for contact in _children(client, self.compiled.contact_steps):
-            soort, postcode = _CONTACT_FIELDS.read(contact)
+            soort, postcode = self.compiled.contact_fields.read(contact)
             if postcode:
                 postcodes.setdefault(soort, postcode)
         return postcodes.get(_BRP_ADRES) or next(iter(postcodes.values()), None)
@@ -481,7 +543,28 @@ class _Parser:
             if records.records.required and not self.bericht_records.get(records.records.table):
                 raise Quarantine(f"{message.kind.name} has no {name}")
         message.retour_code_count = len(message.rows["retour_codes"])
+        message.content_fingerprint = _fingerprint(message.rows)
         return message
+
+
+def _fingerprint(rows: dict[str, list[tuple]]) -> str:
+    """What the message says, whatever its bytes: its rows without the file_id each starts with.
+    Hashes what the parser already holds, once per message."""
+    digest = hashlib.sha256()
+    for table, table_rows in rows.items():
+        digest.update(repr((table, [row[1:] for row in table_rows])).encode())
+    return digest.hexdigest()
+
+
+def _root_name(namespace: str, localname: str) -> str:
+    """The root element for a reason: namespace and name only where they cannot be a value
+    from the file (an iStandaarden URI, a name the layouts know)."""
+    shown = (
+        f"{{{namespace}}}"
+        if _ISTANDAARDEN_NAMESPACE.match(namespace)
+        else ("{another namespace}" if namespace else "")
+    )
+    return shown + (localname if localname in _ELEMENT_NAMES else "(another element)")
 
 
 def _is_gemeente(code: str) -> bool:

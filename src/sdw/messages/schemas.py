@@ -15,22 +15,31 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
+from sdw.messages.reasons import schema_reason, syntax_reason
+
 _XSD_NAME = re.compile(r"^(?:wmo|jw)\d{3}\.xsd$", re.IGNORECASE)
-_BRACED_NAMESPACE = re.compile(r"\{[^}]*\}")
+_XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
 class SchemaError(Exception):
     """A configured XSD cannot be read or compiled: the configuration, not a message, is wrong."""
 
 
+class Validator(NamedTuple):
+    file: str  # the XSD's file name, for raw.ingest_files.xsd_file and reasons
+    schema: etree.XMLSchema
+    names: frozenset[str]  # every name the XSDs beside it declare: what a reason may repeat
+
+
 @dataclass
 class SchemaSet:
     folder: Path
     _paths: dict[str, Path] = field(default_factory=dict)  # targetNamespace -> XSD
-    _compiled: dict[str, etree.XMLSchema] = field(default_factory=dict)
+    _compiled: dict[str, Validator] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.folder.is_dir():
@@ -46,17 +55,18 @@ class SchemaSet:
         # Compiled schemas cannot be pickled: a worker process compiles its own.
         return schema_set, (self.folder,)
 
-    def schema_for(self, namespace: str) -> tuple[str, etree.XMLSchema] | None:
-        """(XSD file name, compiled schema) for a message namespace, or None if there is none."""
+    def schema_for(self, namespace: str) -> Validator | None:
+        """The compiled XSD of a message namespace, or None if there is none."""
         path = self._paths.get(namespace)
         if path is None:
             return None
         if namespace not in self._compiled:
             try:
-                self._compiled[namespace] = etree.XMLSchema(etree.parse(str(path)))
+                schema = etree.XMLSchema(etree.parse(str(path)))
             except (etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError) as error:
                 raise SchemaError(f"cannot compile {path}: {error}") from None
-        return path.name, self._compiled[namespace]
+            self._compiled[namespace] = Validator(path.name, schema, _declared_names(path.parent))
+        return self._compiled[namespace]
 
 
 @cache
@@ -73,8 +83,25 @@ def _target_namespace(path: Path) -> str:
     return ""
 
 
-def first_error(schema: etree.XMLSchema, data: bytes) -> str:
-    """The first schema error with its line, for the quarantine reason.
+@cache
+def _declared_names(folder: Path) -> frozenset[str]:
+    """The names the folder's XSDs declare (elements, types, attributes): a message's XSD and
+    the basisschema beside it."""
+    names = set()
+    for path in folder.glob("*.xsd"):
+        try:
+            for _, element in etree.iterparse(str(path), events=("start",)):
+                if isinstance(element.tag, str) and element.tag.startswith(_XS):
+                    name = element.get("name")
+                    if name:
+                        names.add(name)
+        except (etree.XMLSyntaxError, OSError) as error:
+            raise SchemaError(f"cannot read {path}: {error}") from None
+    return frozenset(names)
+
+
+def first_error(validator: Validator, data: bytes) -> str:
+    """The quarantine reason for a file the streaming validation rejected.
 
     Validation while streaming stops at the first error but knows no line numbers, so the
     (already rejected) document is validated once more as a tree to say where it went wrong.
@@ -83,13 +110,7 @@ def first_error(schema: etree.XMLSchema, data: bytes) -> str:
     try:
         document = etree.parse(io.BytesIO(data), parser)
     except etree.XMLSyntaxError as error:
-        return f"line {error.lineno}: {error.msg}"
-    if schema.validate(document):
-        return "invalid while streaming"
-    error = schema.error_log[0]
-    return f"line {error.line}: {unqualified(error.message)}"
-
-
-def unqualified(message: str) -> str:
-    """libxml2 names elements {namespace}Name; the name alone is what a reader needs."""
-    return _BRACED_NAMESPACE.sub("", message)
+        return syntax_reason(error, validator.names)
+    if validator.schema.validate(document):
+        return f"not valid against {validator.file}: invalid while streaming"
+    return schema_reason(validator.file, validator.schema.error_log[0], validator.names)

@@ -86,3 +86,13 @@ def kind_of_namespace(namespace: str) -> MessageKind | None:
     ):
         return None
     return MessageKind(match["standard"], release.replace("_", "."), match["type"])
+
+
+_MESSAGE_SCHEMA = re.compile(r"/(?:wmo|jw)\d{3}/schema")
+
+
+def basisschema_namespace(namespace: str) -> str:
+    """The namespace of the basisschema a message namespace's types come from: a message's
+    elements are in its own namespace, those of the shared types (Identificatie, Datum, Code)
+    in this one."""
+    return _MESSAGE_SCHEMA.sub("/basisschema/schema", namespace, count=1)
