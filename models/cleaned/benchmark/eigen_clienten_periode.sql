@@ -8,7 +8,7 @@
 -- merged later count for the gemeente it lives on in, as CBS's figures do in the benchmark.
 with recursive zorgperioden as (
     select * from {{ ref('zorgperioden') }}
-    -- a stop before its start is a quality finding, not care (as in fct_client_maand)
+    -- a stop before its start is a quality finding, not care (as in client_maanden)
     where
         (einddatum is null or einddatum >= begindatum)
         and begindatum <= {{ peildatum() }}
