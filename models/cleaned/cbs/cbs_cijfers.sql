@@ -1,7 +1,7 @@
 -- One row per CBS figure that counts: for each table, region, period, dimension categories and
--- measure key the value from the file loaded last (pages of a feed that overlap, a table fetched again),
--- with the measure matched across editions (maat) and the gemeente mapped to the one it lives
--- on in after herindelingen.
+-- measure key the value from the file loaded last (pages of a feed that overlap, a table
+-- fetched again), with the measure matched across editions (maat) and the gemeente mapped to
+-- the one it lives on in after herindelingen.
 with observations as (
     select * from {{ ref('stg_cbs__observations') }}
 ),
