@@ -175,7 +175,9 @@ final as (
         flagged.*,
         -- No toewijzing with this number for this aanbieder at all; another client (invalid
         -- BSN) or product (unknown code) under an issued number are findings of their own.
-        not {{ toewijzing_uitgegeven('flagged', 'toewijzing_nummer') }} as is_zonder_toewijzing
+        not {{ toewijzing_uitgegeven(
+            'flagged', 'cast(flagged.toewijzing_nummer as varchar)'
+        ) }} as is_zonder_toewijzing
     from flagged
 )
 
