@@ -1,4 +1,4 @@
-{#- A CBS period code as typed columns: period_type, period_start and period_end.
+{#- A CBS period code as typed columns: periode_type, periode_start and periode_eind.
     StatLine and OData codes are YYYY + type + number: 2024JJ00 (year), 2024HJ01 (half-year),
     2024KW03 (quarter), 2024MM11 (month). Kerncijfers wijken en buurten has a Peildatum such as
     "1-1-2025" instead, a single day. Any other code (X0, W1, day forms) stays untyped: null. -#}
@@ -24,14 +24,14 @@
         when '{{ code_type }}' then case when {{ t.valid }} then '{{ t.name }}' end
         {%- endfor %}
         else case when {{ code }} like '%-%-%' and {{ day }} is not null then 'peildatum' end
-    end as period_type,
+    end as periode_type,
     case {{ kind }}
         {%- for code_type, t in types.items() %}
         when '{{ code_type }}' then case when {{ t.valid }} then
             make_date({{ year }}, {{ t.first }}, 1) end
         {%- endfor %}
         else case when {{ code }} like '%-%-%' then {{ day }} end
-    end as period_start,
+    end as periode_start,
     case {{ kind }}
         {%- for code_type, t in types.items() %}
         when '{{ code_type }}' then case when {{ t.valid }} then cast(
@@ -40,5 +40,5 @@
         ) end
         {%- endfor %}
         else case when {{ code }} like '%-%-%' then {{ day }} end
-    end as period_end
+    end as periode_eind
 {%- endmacro %}

@@ -29,7 +29,8 @@ final as (
         clienten.geboortejaar,
         clienten.geboortemaand,
         clienten.geslacht,
-        clienten.postcode4
+        clienten.postcode4,
+        clienten.buurt_code
     from clienten
     inner join berichten
         on clienten.file_id = berichten.file_id

@@ -1,6 +1,8 @@
 -- One row per client (pseudonym): what the messages say about the person, latest first.
--- Only 301s carry an address, so the postcode is the latest one any 301 gave; 317s, 323s and
--- 325s name the client by BSN alone, so birth and geslacht are the latest a message stated.
+-- Only 301s carry an address, so the address area is the latest one any 301 gave: its buurt
+-- code when SDW_POSTCODE_BUURT maps the postcode, else its four digits (the loader keeps one of
+-- the two). 317s, 323s and 325s name the client by BSN alone, so birth and geslacht are the
+-- latest a message stated.
 with clienten as (
     select * from {{ ref('client_vermeldingen') }}
 ),
@@ -27,15 +29,16 @@ latest_persoon as (
     where geboortejaar is not null
 ),
 
-latest_postcode as (
+latest_adres as (
     select
         client_pseudonym,
         postcode4,
+        buurt_code,
         row_number() over (
             partition by client_pseudonym order by dagtekening desc, file_id desc
         ) as recency
     from clienten
-    where postcode4 is not null
+    where postcode4 is not null or buurt_code is not null
 ),
 
 seen as (
@@ -56,7 +59,8 @@ final as (
         latest_persoon.geboortejaar,
         latest_persoon.geboortemaand,
         latest_persoon.geslacht,
-        latest_postcode.postcode4,
+        latest_adres.postcode4,
+        latest_adres.buurt_code,
         seen.heeft_wmo,
         seen.heeft_jeugd,
         seen.eerste_bericht_datum,
@@ -68,10 +72,10 @@ final as (
         on
             latest.client_pseudonym = latest_persoon.client_pseudonym
             and latest_persoon.recency = 1
-    left join latest_postcode
+    left join latest_adres
         on
-            latest.client_pseudonym = latest_postcode.client_pseudonym
-            and latest_postcode.recency = 1
+            latest.client_pseudonym = latest_adres.client_pseudonym
+            and latest_adres.recency = 1
     where latest.recency = 1
 )
 

@@ -150,15 +150,6 @@ allocated as (
     from linked
 ),
 
-uitgegeven as (
-    select distinct
-        standard,
-        gemeente_code,
-        aanbieder_agb,
-        toewijzing_nummer
-    from toewijzingen
-),
-
 flagged as (
     select
         *,
@@ -184,14 +175,10 @@ final as (
         flagged.*,
         -- No toewijzing with this number for this aanbieder at all; another client (invalid
         -- BSN) or product (unknown code) under an issued number are findings of their own.
-        uitgegeven.toewijzing_nummer is null as is_zonder_toewijzing
+        not {{ toewijzing_uitgegeven(
+            'flagged', 'cast(flagged.toewijzing_nummer as varchar)'
+        ) }} as is_zonder_toewijzing
     from flagged
-    left join uitgegeven
-        on
-            flagged.standard = uitgegeven.standard
-            and flagged.gemeente_code = uitgegeven.gemeente_code
-            and flagged.aanbieder_agb = uitgegeven.aanbieder_agb
-            and flagged.toewijzing_nummer = uitgegeven.toewijzing_nummer
 )
 
 select * from final

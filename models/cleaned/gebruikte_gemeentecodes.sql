@@ -1,19 +1,19 @@
 -- One row per gemeente code, aanbieder and year in the message headers, with whether CBS knows
 -- the code for that year. Unknown: the code was abolished in a herindeling before that year
--- (dim_herindeling), or the CBS population figures loaded for that year (KWB or 03759ned, which
+-- (herindelingen), or the CBS population figures loaded for that year (KWB or 03759ned, which
 -- list every gemeente of the year's indeling) do not name it. A year without loaded population
 -- figures has no list to check against, so only the herindelingen apply there.
--- The CBS side is the benchmark's dimension (a mart): one definition of "a gemeente in a year".
+-- The CBS side is cleaned.gemeente_jaren: one definition of "a gemeente in a year".
 with berichten as (
     select * from {{ ref('berichten') }}
 ),
 
 gemeente_jaren as (
-    select * from {{ ref('dim_gemeente_jaar') }}
+    select * from {{ ref('gemeente_jaren') }}
 ),
 
 herindelingen as (
-    select * from {{ ref('dim_herindeling') }}
+    select * from {{ ref('herindelingen') }}
 ),
 
 gebruikt as (

@@ -83,30 +83,14 @@ final as (
         -- The gemeente issued no toewijzing with this number to this aanbieder. A number it did
         -- issue, but to another client or product, is the invalid_bsn or unknown_product_code
         -- finding instead.
-        not exists (
-            select 1
-            from toewijzingen as uitgegeven
-            where
-                uitgegeven.standard = starts.standard
-                and uitgegeven.gemeente_code = starts.gemeente_code
-                and uitgegeven.aanbieder_agb = starts.aanbieder_agb
-                and uitgegeven.toewijzing_sleutel = starts.toewijzing_sleutel
-        ) as is_zonder_toewijzing,
+        not {{ toewijzing_uitgegeven('starts') }} as is_zonder_toewijzing,
         -- A start under a number the gemeente never issued is reported too late for nothing:
         -- it is the start_without_toewijzing finding.
         coalesce(
             gemeld.werkdag_nummer - begonnen.werkdag_nummer > {{ var('werkdagen_start_melding') }},
             false
         )
-        and exists (
-            select 1
-            from toewijzingen as uitgegeven
-            where
-                uitgegeven.standard = starts.standard
-                and uitgegeven.gemeente_code = starts.gemeente_code
-                and uitgegeven.aanbieder_agb = starts.aanbieder_agb
-                and uitgegeven.toewijzing_sleutel = starts.toewijzing_sleutel
-        ) as is_start_te_laat_gemeld
+        and {{ toewijzing_uitgegeven('starts') }} as is_start_te_laat_gemeld
     from starts
     left join stops
         on starts.zorgperiode_id = stops.zorgperiode_id

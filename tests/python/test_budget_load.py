@@ -125,3 +125,63 @@ def test_the_demo_budget_files_load(tmp_path: Path, warehouse: Settings) -> None
     files = list((tmp_path / "budget").glob("*.csv"))
     written = sum(len(p.read_text().splitlines()) - 1 for p in files)
     assert report.rows == written
+
+
+def _split_by_standard(budget: Path, folder: Path) -> dict[str, Path]:
+    """The demo's budget file as one file per standard, as a gemeente with separate Wmo and
+    Jeugd budgets sends them."""
+    with open(budget, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    files = {}
+    for standard in sorted({row[2] for row in rows}):
+        path = folder / f"{budget.stem}_{standard}.csv"
+        _write(path, BUDGET_COLUMNS, [tuple(row) for row in rows if row[2] == standard])
+        files[standard] = path
+    return files
+
+
+def _budget_lines(settings: Settings) -> dict[tuple, str]:
+    """(standard, jaar, budget_key) -> plafond, of gemeente_budget_uitputting's lines."""
+    rows = _query(
+        settings,
+        "select distinct standard, jaar, budget_key, cast(plafond_eur as varchar) "
+        "from marts.gemeente_budget_uitputting",
+    )
+    return {(standard, jaar, key): plafond for standard, jaar, key, plafond in rows}
+
+
+def test_a_budget_file_replaces_only_what_it_covers(tmp_path: Path, warehouse: Settings) -> None:
+    from sdw.build import run_dbt
+    from sdw.demo.budget import write_budget
+    from sdw.demo.world import build_gemeenten
+
+    rng = random.Random(3)
+    [gemeente] = build_gemeenten(rng, 20_000, 1, "0999", 60_000)
+    write_budget(rng, tmp_path / "demo", gemeente, range(2025, 2026), {})
+    split = _split_by_standard(tmp_path / "demo" / "0999_budget.csv", tmp_path / "budget")
+    assert set(split) == {"iwmo", "ijw"}
+    with open(tmp_path / "demo" / "0999_budget.csv", encoding="utf-8", newline="") as f:
+        offered = {
+            (row[2], int(row[1]), row[4] or row[3]): f"{int(row[5])}.00"
+            for row in list(csv.reader(f))[1:]
+        }
+
+    # Separate Wmo and Jeugd files: both load, and every line of both counts.
+    assert ingest_budget([tmp_path / "budget"], warehouse).loaded == 2
+    ingest_budget([tmp_path / "demo" / "0999_inkoop.csv"], warehouse)
+    build = ("build", "--select", "+gemeente_budget_uitputting", "--vars", "peildatum: 2025-03-31")
+    run_dbt(warehouse, *build)
+    assert _budget_lines(warehouse) == offered
+
+    # A later Wmo file for the same gemeente and year replaces the Wmo lines, and only those.
+    with open(split["iwmo"], encoding="utf-8", newline="") as f:
+        wmo = list(csv.reader(f))[1:]
+    corrected = [(*row[:5], str(int(row[5]) + 1000)) for row in wmo]
+    _write(tmp_path / "correctie" / "0999_budget_iwmo_v2.csv", BUDGET_COLUMNS, corrected)
+    assert ingest_budget([tmp_path / "correctie"], warehouse).loaded == 1
+    run_dbt(warehouse, *build)
+    expected = {
+        key: (f"{int(plafond[:-3]) + 1000}.00" if key[0] == "iwmo" else plafond)
+        for key, plafond in offered.items()
+    }
+    assert _budget_lines(warehouse) == expected

@@ -153,7 +153,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         assert report.quarantined == 0, report.quarantine_reasons
         # cautious: no tests of seeds outside the selection (the crosswalk's relationships)
         run_dbt(
-            config, "build", "--select", "+cbs_vergelijkingscijfer",
+            config, "build",
+            "--select", "+cbs_vergelijkingscijfer", "fct_cbs_cijfer", "dim_gemeente_jaar",
             "--indirect-selection", "cautious",
         )  # fmt: skip
         yield config
@@ -173,7 +174,7 @@ def test_overlapping_pages_give_each_figure_once(built: Settings) -> None:
     assert query(
         built,
         "select region_code, maat, value, missing_reason from marts.fct_cbs_cijfer "
-        "where region_code in ('GM0034', 'GM0014', 'GM0060') and period_code = '2022JJ00' "
+        "where region_code in ('GM0034', 'GM0014', 'GM0060') and periode_code = '2022JJ00' "
         "and maat in ('jeugdhulp_pct', 'jeugdhulp_met_verblijf_pct') order by 1, 2",
     ) == [
         ("GM0014", "jeugdhulp_met_verblijf_pct", 9.5, None),
@@ -193,8 +194,8 @@ def test_overlapping_pages_give_each_figure_once(built: Settings) -> None:
 def test_periods_are_typed(built: Settings) -> None:
     rows = query(
         built,
-        "select distinct period_code, period_type, period_start, period_end "
-        "from marts.fct_cbs_cijfer where period_code in ('2021JJ00', '1-1-2025') order by 1",
+        "select distinct periode_code, periode_type, periode_start, periode_eind "
+        "from marts.fct_cbs_cijfer where periode_code in ('2021JJ00', '1-1-2025') order by 1",
     )
     expected = [("2021JJ00", "jaar", "2021-01-01", "2021-12-31")]
     if ALMERE.is_file():
@@ -206,7 +207,7 @@ def test_v4_measure_codes_are_matched_by_title(built: Settings) -> None:
     assert query(
         built,
         "select region_code, measure_key, measure_title, maat, value, afronding "
-        "from marts.fct_cbs_cijfer where measure_key = 'M004321_1' and period_code = '2021JJ00' "
+        "from marts.fct_cbs_cijfer where measure_key = 'M004321_1' and periode_code = '2021JJ00' "
         "order by 1",
     ) == [
         ("GM0363", "M004321_1", "Jongeren met jeugdhulp in natura", "jeugdhulp_pct", 13.0, 0.05),
@@ -220,7 +221,7 @@ def test_kwb_editions_are_matched_on_the_key_without_its_number(built: Settings)
     # Almere's WmoClienten in the shared export, each year under its edition's key.
     assert query(
         built,
-        "select extract(year from period_start), measure_key, value from marts.fct_cbs_cijfer "
+        "select extract(year from periode_start), measure_key, value from marts.fct_cbs_cijfer "
         "where region_code = 'GM0034' and maat = 'wmo_clienten' order by 1",
     ) == [
         (2018, "WmoClienten_86", 10820.0),
@@ -234,8 +235,8 @@ def test_kwb_editions_are_matched_on_the_key_without_its_number(built: Settings)
     # Wijken and buurten are matched too: WK003401 has inhabitants in 2025 (1,810).
     assert query(
         built,
-        "select region_level, value from marts.fct_cbs_cijfer where region_code = 'WK003401' "
-        "and period_code = '1-1-2025' and maat = 'inwoners'",
+        "select niveau, value from marts.fct_cbs_cijfer where region_code = 'WK003401' "
+        "and periode_code = '1-1-2025' and maat = 'inwoners'",
     ) == [("wijk", 1810.0)]
     # 1-1-2025: 229,574 inhabitants (size class 150,000-250,000); youth under 18 estimated from
     # 0-14 (41,399) and three tenths of 15-24 (28,014), KWB having no 0-17 band.
@@ -251,7 +252,7 @@ def test_merged_gemeenten_live_on_in_their_successor(built: Settings) -> None:
     assert query(
         built,
         "select gemeente_code, huidige_gemeente_code from marts.fct_cbs_cijfer "
-        "where region_code in ('GM0457', 'GM0363') and period_code = '2021JJ00' "
+        "where region_code in ('GM0457', 'GM0363') and periode_code = '2021JJ00' "
         "and maat = 'jeugdhulp_pct' order by 1",
     ) == [("0363", "0363"), ("0457", "0363")]
     # 03759ned's single years 0-17 (from the Leeftijd titles), totals of Geslacht only.
@@ -269,13 +270,13 @@ def test_merged_gemeenten_live_on_in_their_successor(built: Settings) -> None:
     rows = query(
         built,
         "select niveau, gemeente_code, round(per_1000, 2), noemer, gemeenten, bron "
-        "from marts.cbs_vergelijkingscijfer where standard = 'ijw' and vorm_code = 'JH' "
+        "from cleaned.cbs_vergelijkingscijfer where standard = 'ijw' and vorm_code = 'JH' "
         "and periode_start = '2021-01-01' order by 1",
     )
     assert rows == [
         ("gemeente", "0363", round((100 * 4_000 + 130 * 150_000) / 154_000, 2), 154_000, 2,
          "85098NED"),
-        ("nederland", None, 133.0, None, 0, "85098NED"),
+        ("land", None, 133.0, None, 0, "85098NED"),
     ]  # fmt: skip
 
 

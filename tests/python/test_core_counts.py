@@ -148,11 +148,11 @@ def test_cbs_comparable_client_counts_match_the_generator(demo: tuple[dict, Path
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             "select gemeente_code, standard, periode_type, periode_start, clienten "
-            "from marts.eigen_clienten_periode "
+            "from cleaned.eigen_clienten_periode "
             "where (standard, vorm_code) in (('iwmo', 'WMO'), ('ijw', 'JH'))"
         ).fetchall()
     actual = {(g, s, kind, first): n for g, s, kind, first, n in rows}
     assert actual == expected
-    # and the totals the marts publish are the ones a CBS comparison reads
+    # and the totals are the ones the benchmark reads
     years = {first.year for (_, _, kind, first) in expected if kind == "jaar"}
     assert set(truth["years"]) <= years

@@ -479,9 +479,11 @@ def test_market_share_per_aanbieder_per_area(demo, records):
     for period in records.care_periods():
         client, line, agb, begin, end, _ = period
         gemeente, standard = records.gemeente_standard(period)
-        # Only a 301 gives a client's address: a person the gemeente issued nothing to (a
-        # mistyped BSN, a start without toewijzing) lives in area 'onbekend'.
-        area = line["postcode"][:4] if len(client) == 3 else "onbekend"
+        # The area is the buurt the generator placed the client in (the demo fixture maps
+        # postcodes to buurten, as `make demo` does). Only a 301 gives a client's address: a
+        # person the gemeente issued nothing to (a mistyped BSN, a start without toewijzing)
+        # lives in area 'onbekend'.
+        area = line["buurt_code"] if len(client) == 3 else "onbekend"
         for jaar in range(begin.year, (end or records.peildatum).year + 1):
             clients[(gemeente, standard, area, agb, jaar)].add(client)
     per_area: dict[tuple, set] = defaultdict(set)
@@ -498,8 +500,9 @@ def test_market_share_per_aanbieder_per_area(demo, records):
         assert row["clienten"] == len(members), key
         assert row["clienten_in_gebied"] == area_total, key
         assert row["marktaandeel"] == pytest.approx(len(members) / area_total), key
-    # Areas with more than one aanbieder, so the shares are shares.
+    # Areas with more than one aanbieder, so the shares are shares; and areas are buurten.
     assert any(0 < r["marktaandeel"] < 1 for r in found.values())
+    assert len({key[2] for key in found if key[2].startswith("BU")}) > 1
 
 
 def test_cost_per_product(demo, records):

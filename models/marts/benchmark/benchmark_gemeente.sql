@@ -60,7 +60,7 @@ gemeente_perioden as (
             eigen.standard = cbs.standard
             and eigen.periode_type = cbs.periode_type
             and eigen.periode_start = cbs.periode_start
-            and (eigen.gemeente_code = cbs.gemeente_code or cbs.niveau = 'nederland')
+            and (eigen.gemeente_code = cbs.gemeente_code or cbs.niveau = 'land')
 ),
 
 cbs_gemeenten as (
@@ -112,7 +112,7 @@ per_grootteklasse as (
 
 nederland as (
     select * from cbs
-    where niveau = 'nederland'
+    where niveau = 'land'
 ),
 
 spine as (

@@ -7,7 +7,7 @@ with product_vormen as (
 ),
 
 zorgperioden as (
-    select * from {{ ref('fct_zorgperiode') }}
+    select * from {{ ref('zorgperioden') }}
 ),
 
 categorie as (

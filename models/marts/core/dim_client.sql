@@ -23,6 +23,7 @@ final as (
         {{ leeftijdsklasse('leeftijd') }} as leeftijdsklasse,
         geslacht,
         postcode4,
+        buurt_code,
         heeft_wmo,
         heeft_jeugd,
         eerste_bericht_datum,

@@ -1,29 +1,10 @@
 -- One row per declaratieregel that stands after netting: a 323 debit line no credit line has
--- cancelled (cleaned `declaratieregels` nets them), linked to its toewijzing. Incremental like
--- declaratieregels, by client within aanbieder (macros/incrementeel.sql).
--- depends_on: {{ ref('stg_istandaarden__ingest_files') }}
--- depends_on: {{ ref('stg_istandaarden__berichten') }}
--- depends_on: {{ ref('stg_istandaarden__clienten') }}
--- depends_on: {{ ref('stg_istandaarden__prestaties') }}
--- depends_on: {{ ref('stg_istandaarden__toegewezen_producten') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook=["{{ partities_wissen(declaratieregel_partities_gewijzigd(),
-                                   declaratieregel_partitie_sleutel()) }}"],
-    post_hook=["{{ watermerk_vastleggen() }}"],
-) }}
-
+-- cancelled (cleaned `declaratieregels` nets them), linked to its toewijzing. A projection of
+-- cleaned.declaratieregels, which is incremental (it recomputes the clients new files touch);
+-- this one is rebuilt whole from it, which costs a scan and keeps one copy of the partition
+-- rules.
 with declaratieregels as (
     select * from {{ ref('declaratieregels') }}
-    {% if is_incremental() -%}
-        where {{ in_gewijzigde_partities(
-            'declaratieregels',
-            declaratieregel_partities_gewijzigd(),
-            declaratieregel_partitie_sleutel()
-        ) }}
-    {%- endif %}
 ),
 
 final as (

@@ -1,25 +1,8 @@
--- Incremental like cleaned.zorgperioden, by toewijzing number (macros/incrementeel.sql).
--- depends_on: {{ ref('stg_istandaarden__ingest_files') }}
--- depends_on: {{ ref('stg_istandaarden__berichten') }}
--- depends_on: {{ ref('stg_istandaarden__start_producten') }}
--- depends_on: {{ ref('stg_istandaarden__stop_producten') }}
--- depends_on: {{ ref('stg_istandaarden__toegewezen_producten') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='append_new_columns',
-    pre_hook=["{{ partities_wissen(zorgperiode_partities_gewijzigd(),
-                                   zorgperiode_partitie_sleutel()) }}"],
-    post_hook=["{{ watermerk_vastleggen() }}"],
-) }}
-
+-- One row per zorgperiode, as BI tools read it: a projection of cleaned.zorgperioden. That
+-- table is incremental (it recomputes the toewijzing numbers new files touch); this one is
+-- rebuilt whole from it, which costs a scan and keeps one copy of the partition rules.
 with zorgperioden as (
     select * from {{ ref('zorgperioden') }}
-    {% if is_incremental() -%}
-        where {{ in_gewijzigde_partities(
-            'zorgperioden', zorgperiode_partities_gewijzigd(), zorgperiode_partitie_sleutel()
-        ) }}
-    {%- endif %}
 ),
 
 reden_beeindiging as (

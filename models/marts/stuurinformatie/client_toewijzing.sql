@@ -19,29 +19,16 @@ declaraties as (
     group by 1
 ),
 
-bestanden as (
-    select
-        file_id,
-        loaded_at
-    from {{ ref('stg_budget__files') }}
-    where status = 'loaded'
-),
-
 tarieven as (
-    -- The contracted tariff from the gemeente's inkoop catalogue (the file loaded last).
+    -- The contracted tariff from the gemeente's inkoop catalogue (the lines that count).
     select
-        inkoop.gemeente_code,
-        inkoop.standard,
-        inkoop.aanbieder_agb,
-        inkoop.product_code,
-        inkoop.jaar,
-        inkoop.tarief_eurocent,
-        dense_rank() over (
-            partition by inkoop.gemeente_code, inkoop.jaar
-            order by bestanden.loaded_at desc, inkoop.file_id desc
-        ) as versie
-    from {{ ref('stg_budget__inkoop') }} as inkoop
-    inner join bestanden on inkoop.file_id = bestanden.file_id
+        gemeente_code,
+        standard,
+        aanbieder_agb,
+        product_code,
+        jaar,
+        tarief_eurocent
+    from {{ ref('inkoop') }}
 ),
 
 tariefjaren as (
@@ -54,7 +41,6 @@ tariefjaren as (
         min(jaar) as eerste_jaar,
         max(jaar) as laatste_jaar
     from tarieven
-    where versie = 1
     group by 1, 2, 3, 4
 ),
 
@@ -139,7 +125,6 @@ final as (
                 ),
                 tariefjaren.laatste_jaar
             )
-            and tarieven.versie = 1
 ),
 
 with_amounts as (

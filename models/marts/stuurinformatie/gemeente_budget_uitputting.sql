@@ -3,38 +3,9 @@
 -- it up to that month, and a linear year-end projection from the year-to-date run rate.
 -- Declared amounts count in the month their ProductPeriode begins; a segment budget takes the
 -- productcategorieen the inkoop catalogue places in it.
-with bestanden as (
-    select
-        file_id,
-        loaded_at
-    from {{ ref('stg_budget__files') }}
-    where status = 'loaded'
-),
-
-plafond_versies as (
-    select
-        plafonds.*,
-        -- A corrected budget file replaces the earlier one for its gemeente and year.
-        dense_rank() over (
-            partition by plafonds.gemeente_code, plafonds.jaar
-            order by bestanden.loaded_at desc, plafonds.file_id desc
-        ) as versie
-    from {{ ref('stg_budget__plafonds') }} as plafonds
-    inner join bestanden on plafonds.file_id = bestanden.file_id
-),
-
-inkoop_versies as (
-    select
-        inkoop.*,
-        dense_rank() over (
-            partition by inkoop.gemeente_code, inkoop.jaar
-            order by bestanden.loaded_at desc, inkoop.file_id desc
-        ) as versie
-    from {{ ref('stg_budget__inkoop') }} as inkoop
-    inner join bestanden on inkoop.file_id = bestanden.file_id
-),
-
-budgetregels as (
+-- The plafonds and the catalogue are the lines that count (cleaned/budget): a corrected file
+-- replaces what it covers.
+with budgetregels as (
     select
         gemeente_code,
         standard,
@@ -42,11 +13,9 @@ budgetregels as (
         segment,
         product_categorie,
         plafond_eur,
-        case when product_categorie is null then 'segment' else 'productcategorie' end
-            as budget_niveau,
-        coalesce(product_categorie, segment) as budget_key
-    from plafond_versies
-    where versie = 1
+        budget_niveau,
+        budget_key
+    from {{ ref('plafonds') }}
 ),
 
 segmenten as (
@@ -56,8 +25,7 @@ segmenten as (
         jaar,
         product_categorie,
         segment
-    from inkoop_versies
-    where versie = 1
+    from {{ ref('inkoop') }}
 ),
 
 declaratieregels as (

@@ -1,6 +1,6 @@
 -- One row per gemeente, standard and month: clients in zorg (the stock), instroom and uitstroom.
 with client_maanden as (
-    select * from {{ ref('fct_client_maand') }}
+    select * from {{ ref('client_maanden') }}
 ),
 
 final as (

@@ -1,6 +1,7 @@
 -- One row per gemeente, standard, area, aanbieder and year: the aanbieder's share of the
--- clients in zorg living in the area. The area is the 4-digit postcode of the client's BRP
--- address until a postcode-to-wijk mapping is configured.
+-- clients in zorg living in the area. The area is the CBS buurt of the client's BRP address
+-- when a postcode-to-buurt mapping is configured (SDW_POSTCODE_BUURT), else its 4-digit
+-- postcode; 'onbekend' when no 301 gave the client an address.
 with zorgperioden as (
     select * from {{ ref('zorgperioden') }}
     where einddatum is null or einddatum >= begindatum
@@ -9,7 +10,7 @@ with zorgperioden as (
 clienten as (
     select
         client_pseudonym,
-        postcode4
+        coalesce(buurt_code, postcode4) as gebied
     from {{ ref('clienten') }}
 ),
 
@@ -25,7 +26,7 @@ in_zorg as (
         zorgperioden.aanbieder_agb,
         jaren.jaar,
         zorgperioden.client_pseudonym,
-        coalesce(clienten.postcode4, 'onbekend') as gebied
+        coalesce(clienten.gebied, 'onbekend') as gebied
     from zorgperioden
     inner join jaren
         on

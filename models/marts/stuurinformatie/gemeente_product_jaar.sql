@@ -2,7 +2,7 @@
 -- clients, in what allocated volume (per eenheid and frequentie, which cannot be added across),
 -- and how long clients waited for them. Toewijzingen count in the year of their Ingangsdatum.
 with toewijzingen as (
-    select * from {{ ref('client_toewijzing') }}
+    select * from {{ ref('toewijzing_opvolging') }}
 ),
 
 final as (

@@ -20,7 +20,7 @@ renamed as (
             when region_code like 'WK%' then 'wijk'
             when region_code like 'BU%' then 'buurt'
             when region_code is not null then 'overig'
-        end as region_level,
+        end as niveau,
         -- The gemeente a GM, WK or BU code lies in: the four digits messages use.
         case
             -- (SIMILAR TO matches the whole text, and `.` is a regex on DuckDB only: no `.*`)
@@ -29,7 +29,7 @@ renamed as (
                 and substr(region_code, 3, 4) similar to '[0-9]{4}'
                 then substr(region_code, 3, 4)
         end as gemeente_code,
-        period_code,
+        period_code as periode_code,
         {{ cbs_period('period_code') }},
         dimensions,
         measure_key,

@@ -6,8 +6,10 @@ file is read whole and checked before anything is written: a header that is neit
 row with the wrong number of fields, a year, gemeente code, standard or amount that is not one,
 or a plafond stated twice makes it `quarantined` with the reason (naming the line), and a copy
 is kept in SDW_QUARANTINE. A file's rows and its raw.budget_files row are written in one
-transaction. A corrected file (other content) loads beside the old one; staging keeps, per
-gemeente, year and layout, the rows of the file loaded last.
+transaction. A corrected file (other content) loads beside the old one; raw and staging keep
+both, and dbt's cleaned layer (models/cleaned/budget, macros/budget_dekking.sql) keeps, per
+gemeente, year, standard and segment, the lines of the file loaded last: a file replaces what it
+covers and nothing else.
 """
 
 from __future__ import annotations

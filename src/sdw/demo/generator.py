@@ -330,6 +330,7 @@ class _GemeenteRun:
                 "bsn": client.bsn,
                 "geboortejaar": client.geboortedatum.year,
                 "postcode": client.postcode,
+                "buurt_code": client.buurt.code,
                 "toewijzing_nummer": line.nummer,
                 "product_categorie": line.product.categorie,
                 "product_code": line.product.code,

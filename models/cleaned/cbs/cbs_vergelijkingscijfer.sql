@@ -6,14 +6,14 @@
 -- TypeMaatwerkvoorziening, or from KWB for the total. Figures of gemeenten that merged later are
 -- combined into their successor, weighted by population, so earlier years compare with today.
 with cijfers as (
-    select * from {{ ref('fct_cbs_cijfer') }}
+    select * from {{ ref('cbs_cijfers') }}
     where
         maat in (
             'jeugdhulp_pct', 'jeugdhulp_met_verblijf_pct', 'jeugdzorg_jongeren',
             'wmo_clienten_per_1000'
         )
-        and region_level in ('gemeente', 'land')
-        and period_type in ('jaar', 'halfjaar', 'peildatum')
+        and niveau in ('gemeente', 'land')
+        and periode_type in ('jaar', 'halfjaar', 'peildatum')
         and value is not null
 ),
 
@@ -22,7 +22,7 @@ vormen as (
 ),
 
 gemeente_jaren as (
-    select * from {{ ref('dim_gemeente_jaar') }}
+    select * from {{ ref('gemeente_jaren') }}
 ),
 
 categorie_titels as (
@@ -37,23 +37,30 @@ categorie_titels as (
 perioden as (
     -- A KWB Peildatum, 1 January, stands for the year it opens.
     select
-        *,
-        case when region_level = 'land' then 'nederland' else 'gemeente' end as niveau,
-        case when period_type = 'peildatum' then 'jaar' else period_type end as periode_type,
+        table_id,
+        reeks,
+        niveau,
+        gemeente_code,
+        dimensions,
+        maat,
+        value,
+        afronding,
+        loaded_at,
+        case when periode_type = 'peildatum' then 'jaar' else periode_type end as periode_type,
         case
-            when period_type = 'peildatum'
-                then make_date(cast(extract(year from period_start) as integer), 1, 1)
-            else period_start
+            when periode_type = 'peildatum'
+                then make_date(cast(extract(year from periode_start) as integer), 1, 1)
+            else periode_start
         end as periode_start,
         case
-            when period_type = 'peildatum'
-                then make_date(cast(extract(year from period_start) as integer), 12, 31)
-            else period_end
+            when periode_type = 'peildatum'
+                then make_date(cast(extract(year from periode_start) as integer), 12, 31)
+            else periode_eind
         end as periode_eind
     from cijfers
     where
-        period_type != 'peildatum'
-        or (extract(month from period_start) = 1 and extract(day from period_start) = 1)
+        periode_type != 'peildatum'
+        or (extract(month from periode_start) = 1 and extract(day from periode_start) = 1)
 ),
 
 jeugd_totaal as (

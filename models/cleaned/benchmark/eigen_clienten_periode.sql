@@ -7,15 +7,15 @@
 -- at most 18 years before the period's year, or of unknown age. Messages of a gemeente that
 -- merged later count for the gemeente it lives on in, as CBS's figures do in the benchmark.
 with recursive zorgperioden as (
-    select * from {{ ref('fct_zorgperiode') }}
-    -- a stop before its start is a quality finding, not care (as in fct_client_maand)
+    select * from {{ ref('zorgperioden') }}
+    -- a stop before its start is a quality finding, not care (as in client_maanden)
     where
         (einddatum is null or einddatum >= begindatum)
         and begindatum <= {{ peildatum() }}
 ),
 
 clienten as (
-    select * from {{ ref('dim_client') }}
+    select * from {{ ref('clienten') }}
 ),
 
 product_vormen as (
@@ -23,7 +23,7 @@ product_vormen as (
 ),
 
 herindelingen as (
-    select * from {{ ref('dim_herindeling') }}
+    select * from {{ ref('herindelingen') }}
 ),
 
 vormen as (
@@ -31,7 +31,8 @@ vormen as (
 ),
 
 jaren as (
-    select distinct jaar from {{ ref('dim_datum') }}
+    select distinct cast(extract(year from datum) as integer) as jaar
+    from {{ ref('kalender') }}
 ),
 
 helften as (

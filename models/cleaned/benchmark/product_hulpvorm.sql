@@ -7,7 +7,7 @@ with producten as (
         standard,
         product_categorie,
         product_code
-    from {{ ref('fct_zorgperiode') }}
+    from {{ ref('zorgperioden') }}
 ),
 
 crosswalk as (
