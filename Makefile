@@ -16,7 +16,7 @@ BENCH_ROWS ?= 1000000
 PG_DIR ?= warehouse/postgres
 PG_PORT ?= 5432
 
-.PHONY: help install demo dev dashboard postgres postgres-stop test lint dbt-test pytest defs-check gx-sync bench bench-ingest bench-checks lock clean
+.PHONY: help install demo dev dashboard postgres postgres-stop test lint dbt-test pytest parse defs-check gx-sync bench bench-ingest bench-checks lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,7 +55,10 @@ lint: $(STAMP) ## ruff and sqlfluff
 	$(BIN)/ruff format --check .
 	SDW_WAREHOUSE=:memory: $(BIN)/sqlfluff lint models tests
 
-defs-check: $(STAMP) ## Dagster definitions load
+parse: $(STAMP) ## dbt parse: the manifest Dagster reads its asset graph from
+	$(BIN)/dagster-dbt project prepare-and-package --file src/sdw/build.py
+
+defs-check: parse ## Dagster definitions load
 	$(BIN)/dagster definitions validate -m orchestration.definitions
 
 dbt-test: $(STAMP) ## dbt build and the quality checks on tests/fixtures/messages

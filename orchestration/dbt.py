@@ -1,60 +1,28 @@
 """The dbt project as Dagster assets: one asset per model, keyed [schema, model], grouped by layer.
 
-The quality marts are built from the Great Expectations results, so they form a second dbt
-step that runs after the checks; everything else is the first.
+Two steps of the build order (sdw.build): the warehouse, and after the Great Expectations checks
+the quality marts built from their results; each with the step's selection.
 """
 
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from sdw.config import PROJECT_DIR, settings
+from sdw.build import DBT_EXECUTABLE, DBT_PROJECT, DBT_QUALITY_MARTS, DBT_WAREHOUSE, DbtStep
+from sdw.config import settings
 from sdw.warehouse import connect, target
 
-# The dbt installed beside this Python, so nothing depends on an activated virtualenv.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
-
-dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
-
-
-_DBT_SOURCE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
-
-
-def _manifest_is_stale(manifest: Path) -> bool:
-    """No manifest (a fresh clone), or a project file changed after it was written: a model
-    added since would otherwise be missing from the asset graph (a KeyError at run time)."""
-    if not manifest.exists():
-        return True
-    written = manifest.stat().st_mtime
-    sources = [PROJECT_DIR / "dbt_project.yml"]
-    for folder in ("models", "macros", "seeds", "tests"):
-        sources += (PROJECT_DIR / folder).rglob("*.*")
-    return any(
-        path.suffix in _DBT_SOURCE_SUFFIXES and path.stat().st_mtime > written for path in sources
+# Under `dagster dev` (make dev) the project is parsed at every load of the code location, so
+# "Reload definitions" shows a model edited since. Elsewhere the manifest is prepared before
+# this import: by `sdw run` (sdw.build.prepare_project), `make parse` (make defs-check) or a
+# deployment (`dagster-dbt project prepare-and-package`).
+DBT_PROJECT.prepare_if_dev()
+if not DBT_PROJECT.manifest_path.exists():
+    raise FileNotFoundError(
+        f"no dbt manifest at {DBT_PROJECT.manifest_path}: run `make parse` (or `sdw build`)"
     )
-
-
-if _manifest_is_stale(dbt_project.manifest_path):
-    # `dbt parse` takes a few seconds; it runs only when the project changed.
-    # Into the folder Dagster reads, whatever DBT_TARGET_PATH says.
-    subprocess.run(
-        [
-            DBT_EXECUTABLE,
-            "parse",
-            "--quiet",
-            "--target-path",
-            str(dbt_project.manifest_path.parent),
-        ],
-        cwd=PROJECT_DIR,
-        check=True,
-    )
-
-QUALITY_SELECTION = "tag:quality"
 
 
 class LayerTranslator(DagsterDbtTranslator):
@@ -113,26 +81,27 @@ def failure_summary(run_results: Mapping[str, Any]) -> str:
     return "dbt build failed: " + ("; ".join(failed) or "see the dbt log in the compute logs")
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    dagster_dbt_translator=translator,
-    exclude=QUALITY_SELECTION,
-    name="dbt_warehouse",
-)
+def _dbt_assets(step: DbtStep):
+    """The models of one dbt step of the build order, as Dagster assets."""
+    return dbt_assets(
+        manifest=DBT_PROJECT.manifest_path,
+        dagster_dbt_translator=translator,
+        select=step.select or "fqn:*",  # dbt_assets' own default: every node
+        exclude=step.exclude,
+        name=step.name,
+    )
+
+
+@_dbt_assets(DBT_WAREHOUSE)
 def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Staging, cleaned and the marts: dbt build, tests included."""
     yield from build_with_row_counts(context, dbt)
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    dagster_dbt_translator=translator,
-    select=QUALITY_SELECTION,
-    name="dbt_quality_marts",
-)
+@_dbt_assets(DBT_QUALITY_MARTS)
 def dbt_quality_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """The quality marts, from the check results."""
     yield from build_with_row_counts(context, dbt)
 
 
-dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+dbt_resource = DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXECUTABLE))

@@ -6,9 +6,9 @@ each rule then shows as an asset check on the table it guards, reading its outco
 
 import dagster as dg
 
+from sdw.build import QUALITY_CHECKS
 from sdw.config import settings
 from sdw.quality.catalog import checks
-from sdw.quality.runner import run_checks
 from sdw.warehouse import connect
 
 RESULT_KEYS = [dg.AssetKey(["raw", "dq_check_runs"]), dg.AssetKey(["raw", "dq_check_results"])]
@@ -26,11 +26,11 @@ GUARDED = sorted({check.table for check in CHECKS})
         )
         for key in RESULT_KEYS
     ],
-    name="quality_checks",
+    name=QUALITY_CHECKS.name,
     description="Run the Great Expectations checkpoints and store their findings.",
 )
 def quality_checks(context: dg.AssetExecutionContext):
-    report = run_checks(settings())
+    report = QUALITY_CHECKS.run(settings())
     metadata = {
         "findings": report.finding_count,
         "data_docs": dg.MetadataValue.path(str(report.data_docs / "index.html")),

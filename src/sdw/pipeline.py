@@ -1,4 +1,4 @@
-"""`sdw run`: the Dagster asset graph, materialised in this process."""
+"""`sdw run`: the Dagster asset graph (sdw.build's build order), materialised in this process."""
 
 from __future__ import annotations
 
@@ -30,6 +30,12 @@ def run_pipeline(settings: Settings) -> ExecuteInProcessResult:
 
     from dagster import DagsterInstance
 
+    from sdw.build import prepare_project
+
+    # Dagster reads its asset graph from dbt's manifest when orchestration is first imported:
+    # parse the project before, so a model edited since the last parse is built too.
+    prepare_project()
+    # Inside the function: orchestration imports sdw, so sdw must not import it at load.
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("full_refresh_job")

@@ -3,11 +3,19 @@ from pathlib import Path
 
 import pytest
 
+from sdw.build import prepare_project
 from sdw.config import PROJECT_DIR, Settings, settings
 from sdw.demo import generate
 from sdw.pipeline import run_pipeline
 
 FIXTURE_MESSAGES = PROJECT_DIR / "tests" / "fixtures" / "messages"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Dagster reads its asset graph from dbt's manifest when a test module first imports
+    orchestration, at collection: parse the project before (once per session, as `sdw run`
+    does), so a fresh clone has a manifest and a model changed since the last parse is in it."""
+    prepare_project()
 
 
 def shared_dir() -> Path:

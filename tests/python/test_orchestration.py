@@ -1,5 +1,6 @@
 """The Dagster code location: one graph from files to marts, checks, jobs, sensor, schedule."""
 
+import itertools
 import logging
 import shutil
 from types import SimpleNamespace
@@ -12,6 +13,7 @@ from orchestration.dbt import failure_summary
 from orchestration.definitions import defs
 from orchestration.ingest import retrying_io
 from orchestration.sensors import inbox_sensor
+from sdw.build import DBT_PROJECT, STEPS
 from sdw.quality.catalog import checks
 
 
@@ -37,6 +39,42 @@ def test_asset_graph_runs_from_raw_through_every_layer():
         dg.AssetKey(["cleaned", "zorgperioden"])
         in graph.get(dg.AssetKey(["raw", "dq_check_results"])).parent_keys
     )
+
+
+def test_dagster_runs_the_steps_of_sdw_build_in_its_order():
+    graph = defs.resolve_asset_graph()
+    step_of = {key: node.node_def.name for node in defs.assets for key in node.keys}
+    names = [step.name for step in STEPS]
+    # The other steps each step's assets read from directly.
+    reads = {name: set() for name in names}
+    for key, name in step_of.items():
+        if name in reads:
+            parents = {step_of[parent] for parent in graph.get(key).parent_keys}
+            reads[name] |= parents & set(names) - {name}
+    # Each step reads what the step before it made, and nothing a later step makes: a chain,
+    # so Dagster has one order for them, the build module's.
+    for before, step in itertools.pairwise(names):
+        assert before in reads[step], f"{step} does not wait for {before}"
+    for position, step in enumerate(names):
+        assert not reads[step] & set(names[position + 1 :]), f"{step} reads a later step"
+    # The two dbt steps together build every model of the project.
+    dbt_keys = {key for key, name in step_of.items() if name in (names[0], names[2])}
+    models = {key for key in graph.get_all_asset_keys() if key.path[0] in ("staging", "cleaned")}
+    assert models and models <= dbt_keys
+
+
+def test_dagster_dev_parses_the_project_where_dagster_reads_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_IS_DEV_CLI", "1")  # what `dagster dev` sets
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "elsewhere"))
+    before = DBT_PROJECT.manifest_path.stat().st_mtime_ns
+    DBT_PROJECT.prepare_if_dev()
+    assert DBT_PROJECT.manifest_path.stat().st_mtime_ns > before
+    assert not (tmp_path / "elsewhere").exists()
+    # Outside `dagster dev` the manifest is prepared beforehand (sdw run, make parse).
+    monkeypatch.delenv("DAGSTER_IS_DEV_CLI")
+    before = DBT_PROJECT.manifest_path.stat().st_mtime_ns
+    DBT_PROJECT.prepare_if_dev()
+    assert DBT_PROJECT.manifest_path.stat().st_mtime_ns == before
 
 
 def test_every_gx_rule_is_an_asset_check_on_the_table_it_guards():

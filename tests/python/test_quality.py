@@ -8,15 +8,18 @@ for the same rule as a column test computed in dbt). These tests keep it that wa
 
 import json
 import shutil
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 import duckdb
 import pytest
 from conftest import FIXTURE_MESSAGES
 
 from sdw.build import build
+from sdw.quality import runner
 from sdw.quality.catalog import SUITES_DIR, checks
 from sdw.quality.project import sync
-from sdw.quality.runner import GX_PROJECT_DIR, gx_context, run_checks
+from sdw.quality.runner import GX_PROJECT_DIR, CheckOutcome, gx_context, run_checks
 
 # Column-map expectations GX evaluates with vectorised pandas operations.
 VECTORISED = {
@@ -94,3 +97,51 @@ def test_the_gx_project_is_in_step_with_its_suites(tmp_path, warehouse):
 def test_checks_refuse_a_warehouse_that_was_not_built(warehouse):
     with pytest.raises(duckdb.CatalogException, match="does not exist"):
         run_checks(warehouse)
+
+
+def test_an_error_while_storing_the_results_leaves_neither_the_run_nor_half_its_findings(
+    warehouse, monkeypatch
+):
+    # The checks' outcome without dbt or GX: one rule that found two rows.
+    finding = {
+        "gemeente_code": "0999", "aanbieder_agb": "12345678", "finding_key": "k",
+        "reference": "5001", "finding_date": "2024-01-20", "detail": "stop before start",
+    }  # fmt: skip
+    outcome = CheckOutcome(
+        "stop_before_start", "zorgperioden", "cleaned.zorgperioden", "error", "uitleg", 2,
+        findings=[finding, {**finding, "finding_key": "l"}],
+    )  # fmt: skip
+    checkpoints = SimpleNamespace(all=lambda: [SimpleNamespace(name="zorgperioden")])
+    monkeypatch.setattr(
+        runner, "gx_context", lambda settings: SimpleNamespace(checkpoints=checkpoints)
+    )
+    monkeypatch.setattr(runner, "_validate", lambda checkpoint, con: [outcome])
+    store = runner.insert_rows
+
+    def disk_full_after_one_finding(con, table, rows):
+        if table == "dq_check_results":
+            store(con, table, rows[:1])
+            raise OSError(28, "No space left on device")
+        store(con, table, rows)
+
+    monkeypatch.setattr(runner, "insert_rows", disk_full_after_one_finding)
+    # A connection that outlives the run (as a pooled one would): what the runner wrote must be
+    # rolled back by the runner, not discarded by a close.
+    warehouse.warehouse.parent.mkdir(parents=True)
+    con = duckdb.connect(str(warehouse.warehouse))
+
+    @contextmanager
+    def kept_open(path, read_only=False):
+        yield con
+
+    monkeypatch.setattr(runner, "connect", kept_open)
+    with pytest.raises(OSError, match="No space"):
+        run_checks(warehouse)
+    count = (
+        "select (select count(*) from raw.dq_check_runs), "
+        "(select count(*) from raw.dq_check_results)"
+    )
+    assert con.execute(count).fetchone() == (0, 0)
+    con.close()
+    with duckdb.connect(str(warehouse.warehouse), read_only=True) as reopened:
+        assert reopened.execute(count).fetchone() == (0, 0)

@@ -17,7 +17,7 @@ from conftest import FIXTURE_MESSAGES
 
 from orchestration.definitions import defs
 from sdw import serving
-from sdw.build import BuildError, build
+from sdw.build import PUBLISH, BuildError, build
 from sdw.config import settings
 from sdw.dashboard import layout, queries
 from sdw.messages.load import ingest_messages
@@ -183,4 +183,4 @@ def test_the_dagster_run_publishes_last_after_every_mart():
     every_mart = {key for key in graph.get_all_asset_keys() if key.path[0] == "marts"}
     assert every_mart and published.parent_keys == every_mart
     for job in ("inbox_job", "full_refresh_job"):
-        assert "serving__marts" in defs.resolve_job_def(job).graph.node_names()
+        assert PUBLISH.name in defs.resolve_job_def(job).graph.node_names()

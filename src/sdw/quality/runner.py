@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from sdw.config import PROJECT_DIR, Settings
-from sdw.warehouse import connect, ensure_raw_schema, insert_rows
+from sdw.warehouse import connect, ensure_raw_schema, insert_rows, transaction
 
 GX_PROJECT_DIR = PROJECT_DIR / "expectations"
 
@@ -164,24 +164,24 @@ def run_checks(settings: Settings) -> QualityReport:
             for checkpoint in sorted(context.checkpoints.all(), key=lambda c: c.name)
             for outcome in _validate(checkpoint, con)
         ]
-        con.execute("begin transaction")
-        insert_rows(
-            con,
-            "dq_check_runs",
-            [
-                (
-                    run_id, run_at, o.check_name, o.suite_name, o.table_name, o.severity,
-                    o.explanation, o.evaluated_count, len(o.findings), o.success,
-                )
+        # The run's rows and its findings all or none: an error part-way leaves no half run.
+        with transaction(con):
+            insert_rows(
+                con,
+                "dq_check_runs",
+                [
+                    (
+                        run_id, run_at, o.check_name, o.suite_name, o.table_name, o.severity,
+                        o.explanation, o.evaluated_count, len(o.findings), o.success,
+                    )
+                    for o in outcomes
+                ],
+            )  # fmt: skip
+            findings = [
+                (run_id, run_at, o.check_name, o.severity, *f.values())
                 for o in outcomes
-            ],
-        )  # fmt: skip
-        findings = [
-            (run_id, run_at, o.check_name, o.severity, *f.values())
-            for o in outcomes
-            for f in o.findings
-        ]
-        if findings:
-            insert_rows(con, "dq_check_results", findings)
-        con.execute("commit")
+                for f in o.findings
+            ]
+            if findings:
+                insert_rows(con, "dq_check_results", findings)
     return QualityReport(run_id, run_at, outcomes, settings.reports_dir / "data_docs")
