@@ -13,6 +13,16 @@ with berichten as (
     select * from {{ ref('stg_istandaarden__berichten') }}
 ),
 
+-- What each message type answers (seeds/berichtsoort.csv, which the parser reads too).
+berichtsoort as (
+    select
+        standard,
+        release_family,
+        message_type,
+        retour_op_message_type
+    from {{ ref('berichtsoort') }}
+),
+
 files as (
     select
         file_id,
@@ -29,11 +39,7 @@ identified as (
         files.path,
         files.content_fingerprint,
         files.loaded_at,
-        case
-            when berichten.message_type = '325' then '323'
-            when berichten.message_type in ('302', '306', '308', '316', '318', '320')
-                then cast(cast(berichten.message_type as integer) - 1 as varchar)
-        end as retour_op_message_type,
+        berichtsoort.retour_op_message_type,
         case
             when berichten.identificatie_retour is not null
                 then berichten.ontvanger
@@ -44,6 +50,11 @@ identified as (
         ) as verzender_identificatie
     from berichten
     left join files on berichten.file_id = files.file_id
+    left join berichtsoort
+        on
+            berichten.standard = berichtsoort.standard
+            and berichten.release_family = berichtsoort.release_family
+            and berichten.message_type = berichtsoort.message_type
 ),
 
 versioned as (

@@ -368,6 +368,8 @@ def test_untrusted_files_are_quarantined_with_reason(content, reason):
         ("WMO305", b"<wmo305:Bsn>999900006</wmo305:Bsn>", b"", "Client 1 has no Bsn"),
         ("JW302", b"<jw302:IdentificatieRetour>9452b7eb-c87</jw302:IdentificatieRetour>", b"",
          "JW302 header lacks IdentificatieRetour"),
+        ("JW325", b"<ijw:Identificatie>765432198</ijw:Identificatie>", b"",
+         "JW325 header lacks DeclaratieIdentificatie"),
         ("WMO305", b"<wmo305:Ontvanger>0363</wmo305:Ontvanger>",
          b"<wmo305:Ontvanger>12345678</wmo305:Ontvanger>",
          "header names no gemeente (a 4-digit Afzender or Ontvanger)"),

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from sdw.messages.standards import retours_repeating_heen
+
 
 @dataclass(frozen=True)
 class RecordSet:
@@ -326,8 +328,9 @@ _LAYOUTS_2 = {
 }
 
 
-def _with_retours(layouts: dict[str, MessageLayout]) -> dict[str, MessageLayout]:
-    """Retours 302-320 repeat the heen message's body, and may leave it out altogether."""
+def _with_retours(family: str, layouts: dict[str, MessageLayout]) -> dict[str, MessageLayout]:
+    """Retours (seeds/berichtsoort.csv: herhaalt_heenbericht) repeat the heen message's body, and
+    may leave it out altogether."""
     retours = {
         retour: MessageLayout(
             client_records=tuple(
@@ -338,16 +341,15 @@ def _with_retours(layouts: dict[str, MessageLayout]) -> dict[str, MessageLayout]
             ),
             clients_required=False,
         )
-        for retour, heen in {
-            "302": "301", "306": "305", "308": "307", "316": "315", "318": "317", "320": "319",
-        }.items()
-    }  # fmt: skip
+        for retour, heen in retours_repeating_heen(family).items()
+    }
     return {**layouts, **retours}
 
 
 LAYOUTS: dict[tuple[str, str], MessageLayout] = {
-    **{("3", t): layout for t, layout in _with_retours(_LAYOUTS_3).items()},
-    **{("2", t): layout for t, layout in _LAYOUTS_2.items()},
+    (family, t): layout
+    for family, own in (("3", _LAYOUTS_3), ("2", _LAYOUTS_2))
+    for t, layout in _with_retours(family, own).items()
 }
 
 _CLIENT_3 = {

@@ -27,12 +27,7 @@ from sdw.messages.layout import (
 )
 from sdw.messages.reasons import schema_reason, syntax_reason
 from sdw.messages.schemas import SchemaSet, Validator, first_error
-from sdw.messages.standards import (
-    ANSWERS,
-    MessageKind,
-    basisschema_namespace,
-    kind_of_namespace,
-)
+from sdw.messages.standards import MessageKind, basisschema_namespace, kind_of_namespace
 from sdw.postcodes import PostcodeAreas
 from sdw.pseudonym import is_test_bsn, passes_elfproef, pseudonymise
 
@@ -427,11 +422,16 @@ class _Parser:
         afzender, ontvanger = values["afzender"], values["ontvanger"]
         if not (afzender and ontvanger and values["bericht_identificatie"]):
             raise Quarantine("header lacks Afzender, Ontvanger or BerichtIdentificatie")
-        answers = ANSWERS.get(kind.message_type)
-        if answers == "323" and not values.get("declaratie_identificatie"):
-            raise Quarantine(f"{kind.name} header lacks DeclaratieIdentificatie")
-        if answers not in (None, "323") and not values.get("identificatie_retour"):
-            raise Quarantine(f"{kind.name} header lacks IdentificatieRetour")
+        # A retour (302-320) names itself in IdentificatieRetour; a 325 names its 323.
+        soort = kind.soort
+        if soort and soort.retour_op_message_type:
+            own, element = (
+                ("identificatie_retour", "IdentificatieRetour")
+                if soort.herhaalt_heenbericht
+                else ("declaratie_identificatie", "DeclaratieIdentificatie")
+            )
+            if not values.get(own):
+                raise Quarantine(f"{kind.name} header lacks {element}")
         # Retour messages repeat the heenbericht's header, so the 4-digit CBS code identifies the
         # gemeente and the 8-digit AGB code the aanbieder, whoever sent the file.
         if _is_gemeente(afzender):

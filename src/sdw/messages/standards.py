@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from sdw.config import PROJECT_DIR
 
 # 3.x: http://www.istandaarden.nl/iwmo/3_2/wmo301/schema
 # 2.x: http://www.istandaarden.nl/iwmo/2_0/wmo301/schema/2_0
@@ -12,33 +16,65 @@ _NAMESPACE = re.compile(
     r"(?P<prefix>wmo|jw)(?P<type>\d{3})/schema(?:/(?P<suffix>\d_\d))?$"
 )
 
-# COD002-VEKT BerichtCode per standard and message type (reference §1.1). iWmo 2.0 shares the
-# codes of 3.x for the messages both have.
-BERICHT_CODES: dict[tuple[str, str], str] = {
-    **{
-        ("iwmo", t): c
-        for t, c in {
-            "301": "414", "302": "415", "305": "418", "306": "419", "307": "420",
-            "308": "421", "315": "444", "316": "445", "317": "480", "318": "481",
-            "319": "482", "320": "483", "323": "484", "325": "485",
-        }.items()
-    },
-    **{
-        ("ijw", t): c
-        for t, c in {
-            "301": "436", "302": "437", "305": "438", "306": "439", "307": "440",
-            "308": "441", "315": "446", "316": "447", "317": "486", "318": "487",
-            "319": "488", "320": "489", "323": "490", "325": "491",
-        }.items()
-    },
-}  # fmt: skip
 
-# The message a retour answers. 302-320 repeat that message's header (and body); 325 is the
-# gemeente's own message that points to the 323 through DeclaratieIdentificatie.
-ANSWERS: dict[str, str] = {
-    "302": "301", "306": "305", "308": "307", "316": "315", "318": "317", "320": "319",
-    "325": "323",
-}  # fmt: skip
+@dataclass(frozen=True)
+class Berichtsoort:
+    """One row of seeds/berichtsoort.csv: what a message type is in a standard's release family."""
+
+    standard: str
+    release_family: str
+    message_type: str
+    bericht_code: str  # COD002-VEKT (reference §1.1)
+    naam: str
+    retour_op_message_type: str | None  # the message a retour (302-320) or 325 answers
+    retour_message_type: str | None  # the reverse: the message that answers this one
+    herhaalt_heenbericht: bool  # a retour 302-320: repeats its heen-message's header and body
+
+
+def _read_berichtsoorten(path: Path) -> dict[tuple[str, str, str], Berichtsoort]:
+    """The seed dbt loads into cleaned.berichtsoort, so the parser and the SQL share one list."""
+    with path.open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    soorten = (
+        Berichtsoort(
+            standard=row["standard"],
+            release_family=row["release_family"],
+            message_type=row["message_type"],
+            bericht_code=row["bericht_code"],
+            naam=row["naam"],
+            retour_op_message_type=row["retour_op_message_type"] or None,
+            retour_message_type=row["retour_message_type"] or None,
+            herhaalt_heenbericht=row["herhaalt_heenbericht"] == "true",
+        )
+        for row in rows
+    )
+    return {(s.standard, s.release_family, s.message_type): s for s in soorten}
+
+
+# Keyed by (standard, release family, message type); only these kinds are loaded. Read from
+# the project folder, as sdw reads dbt_project.yml.
+BERICHTSOORTEN = _read_berichtsoorten(PROJECT_DIR / "seeds" / "berichtsoort.csv")
+
+# The BerichtCodes of the current release family per (standard, message type): the demo writes
+# these.
+BERICHT_CODES: dict[tuple[str, str], str] = {
+    (s.standard, s.message_type): s.bericht_code
+    for s in BERICHTSOORTEN.values()
+    if s.release_family == "3"
+}
+
+
+def retours_repeating_heen(release_family: str) -> dict[str, str]:
+    """Retour message type -> the message type whose header and body it repeats (302 -> 301);
+    the same in both standards (tests/python/test_standards.py)."""
+    return {
+        s.message_type: s.retour_op_message_type
+        for s in BERICHTSOORTEN.values()
+        if s.release_family == release_family
+        and s.herhaalt_heenbericht
+        and s.retour_op_message_type
+    }
+
 
 # Releases whose structure is established (XSDs, examples). Other releases of a known standard
 # are quarantined as "not supported yet", and retried when a later version of the loader runs.
@@ -64,8 +100,14 @@ class MessageKind:
         return self.release.partition(".")[0]
 
     @property
+    def soort(self) -> Berichtsoort | None:
+        """The kind's row in seeds/berichtsoort.csv; None for a type the warehouse does not load."""
+        return BERICHTSOORTEN.get((self.standard, self.family, self.message_type))
+
+    @property
     def bericht_code(self) -> str | None:
-        return BERICHT_CODES.get((self.standard, self.message_type))
+        soort = self.soort
+        return soort.bericht_code if soort else None
 
     @property
     def is_supported_release(self) -> bool:
