@@ -182,7 +182,8 @@ _POSTGRES_TYPES = {"DOUBLE": "DOUBLE PRECISION"}
 
 @contextmanager
 def transaction(con: Any) -> Iterator[None]:
-    """One file's rows all or none: an interrupted load leaves no half state."""
+    """Every write to the warehouse runs in one: all or none (a file's rows, a batch of files,
+    a check run), so an interrupted write leaves no half state."""
     con.begin()
     try:
         yield
