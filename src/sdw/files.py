@@ -24,7 +24,8 @@ import duckdb
 import pandas as pd
 
 from sdw.config import Settings
-from sdw.warehouse import insert_rows
+from sdw.raw import RawTable
+from sdw.warehouse import insert_rows, transaction
 
 # O_NONBLOCK: should a FIFO take a file's place after the walk looked, opening it must not wait
 # for a writer. O_NOFOLLOW: nor may a link take its place. Neither changes how a file reads.
@@ -326,7 +327,7 @@ def each_new_file(
     con: Any,
     paths: Iterable[Path],
     settings: Settings,
-    ledger_table: str,
+    ledger_table: RawTable,
     file_row: Callable[[Path, str, bytes, str], tuple],
     report: LoadReport,
 ) -> Iterator[tuple[Path, bytes, str]]:
@@ -334,7 +335,7 @@ def each_new_file(
     accounted for. A file already accounted for counts in ``report.skipped``; a copy of one
     under another path is recorded as a duplicate (``file_row`` makes its ledger row) and counts
     in ``report.duplicate``; what cannot be read is in ``report.not_read``."""
-    ledger = FileLedger(con, ledger_table)
+    ledger = FileLedger(con, ledger_table.name)
     for name in files_under(paths, report.skip, follow_symlinks=settings.follow_symlinks):
         try:
             data = read_regular(name)
@@ -347,7 +348,8 @@ def each_new_file(
             case "accounted":
                 report.skipped += 1
             case "duplicate":
-                insert_rows(con, ledger_table, [file_row(path, file_id, data, "duplicate")])
+                with transaction(con):
+                    insert_rows(con, ledger_table, [file_row(path, file_id, data, "duplicate")])
                 report.duplicate += 1
             case "new":
                 yield path, data, file_id

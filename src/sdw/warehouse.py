@@ -1,17 +1,18 @@
-"""The warehouse: connections and the raw schema the loaders own.
+"""The warehouse: connections, transactions, and the raw tables the sources declare.
 
 Two targets, chosen by SDW_TARGET (what `--target` sets): `duckdb`, the embedded file at
 SDW_WAREHOUSE, and `postgres`, a server named by SDW_PG_HOST, SDW_PG_PORT, SDW_PG_USER,
 SDW_PG_PASSWORD and SDW_PG_DATABASE (the variables profiles.yml reads). Loaders, the quality
 runner and status speak to either through the same few calls: `execute(sql, params)` with `?`
-placeholders, `begin`/`commit`/`rollback`, `register` of a pandas frame as a table, and
-`insert_rows`, which on PostgreSQL is a COPY.
+placeholders, `transaction`, `register` of a pandas frame as a table, and `insert_rows`,
+which on PostgreSQL is a COPY. This is the ground floor: it knows no source. Each source declares
+its raw tables (sdw.raw.RawTable) and hands them to `ensure_raw_schema` and `insert_rows`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,38 +20,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from sdw.budget.layout import BUDGET_TABLES
-from sdw.cbs.layout import CBS_TABLES
-from sdw.messages.layout import INGEST_FILE_COLUMNS, table_columns
-from sdw.quality.results import RESULT_COLUMNS, RUN_COLUMNS
+from sdw.raw import RawTable
 
 SCHEMAS = ("raw", "staging", "cleaned", "marts")
 TARGETS = ("duckdb", "postgres")
-
-# Raw keeps the source's text; these are the columns the loaders themselves compute.
-_COLUMN_TYPES = {
-    **dict.fromkeys(
-        ("client_seq", "record_seq", "code_seq", "size_bytes", "message_count",
-         "client_count", "product_count", "retour_code_count", "invalid_bsn_count",
-         "evaluated_count", "finding_count", "row_seq", "row_count", "observation_count"),
-        "INTEGER",
-    ),
-    "value": "DOUBLE",
-    **dict.fromkeys(("bsn_valid", "success"), "BOOLEAN"),
-    **dict.fromkeys(("loaded_at", "run_at"), "TIMESTAMP"),
-}  # fmt: skip
-
-
-def raw_tables() -> dict[str, tuple[str, ...]]:
-    """Every table in the raw schema, loaders' and quality runner's alike."""
-    return {
-        "ingest_files": INGEST_FILE_COLUMNS,
-        **table_columns(),
-        "dq_check_runs": RUN_COLUMNS,
-        "dq_check_results": RESULT_COLUMNS,
-        **CBS_TABLES,
-        **BUDGET_TABLES,
-    }
 
 
 def target() -> str:
@@ -209,7 +182,8 @@ _POSTGRES_TYPES = {"DOUBLE": "DOUBLE PRECISION"}
 
 @contextmanager
 def transaction(con: Any) -> Iterator[None]:
-    """One file's rows all or none: an interrupted load leaves no half state."""
+    """Every write to the warehouse runs in one: all or none (a file's rows, a batch of files,
+    a check run), so an interrupted write leaves no half state."""
     con.begin()
     try:
         yield
@@ -219,7 +193,8 @@ def transaction(con: Any) -> Iterator[None]:
     con.commit()
 
 
-def ensure_raw_schema(con: Any) -> None:
+def ensure_raw_schema(con: Any, tables: Iterable[RawTable]) -> None:
+    """The schemas, and these raw tables as declared (made if missing)."""
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
     existing: dict[str, list[str]] = {}
@@ -228,20 +203,18 @@ def ensure_raw_schema(con: Any) -> None:
         "where table_schema = 'raw' order by table_name, ordinal_position"
     ).fetchall():
         existing.setdefault(table, []).append(column)
-    message_tables = {"ingest_files", *table_columns()}
-    for table, columns in raw_tables().items():
-        if table in message_tables and existing.get(table, list(columns)) != list(columns):
-            # Message tables are rebuilt from the files they came from, so starting afresh
-            # loses nothing; inserting into the old layout would mix meanings.
+    for table in tables:
+        columns = list(table.columns)
+        if table.rebuild_on_change and existing.get(table.name, columns) != columns:
             raise OutdatedWarehouseError(
-                f"raw.{table} has the columns of an older version; remove the warehouse file "
-                "and load the files again"
+                f"raw.{table.name} has the columns of an older version; remove the warehouse "
+                "file and load the files again"
             )
-        types = {c: _COLUMN_TYPES.get(c, "VARCHAR") for c in columns}
+        types = table.column_types()
         if is_postgres(con):
             types = {c: _POSTGRES_TYPES.get(t, t) for c, t in types.items()}
         ddl = ", ".join(f"{column} {data_type}" for column, data_type in types.items())
-        con.execute(f"create table if not exists raw.{table} ({ddl})")
+        con.execute(f"create table if not exists raw.{table.name} ({ddl})")
 
 
 def table_exists(con: Any, schema: str, table: str) -> bool:
@@ -252,16 +225,16 @@ def table_exists(con: Any, schema: str, table: str) -> bool:
     return bool(found and found[0])
 
 
-def insert_rows(con: Any, table: str, rows: list[tuple]) -> None:
-    """Bulk insert into a raw table: one columnar scan (DuckDB) or one COPY (PostgreSQL)
-    instead of a statement per row."""
-    columns = raw_tables()[table]
+def insert_rows(con: Any, table: RawTable, rows: list[tuple]) -> None:
+    """Bulk insert into a raw table, rows in its declared column order: one columnar scan
+    (DuckDB) or one COPY (PostgreSQL) instead of a statement per row."""
     if is_postgres(con):
-        with con.raw.cursor().copy(f"copy raw.{table} ({', '.join(columns)}) from stdin") as copy:
+        columns = ", ".join(table.columns)
+        with con.raw.cursor().copy(f"copy raw.{table.name} ({columns}) from stdin") as copy:
             for row in rows:
                 copy.write_row(row)
         return
     # DuckDB finds the frame by its variable name (a replacement scan): registering and
     # unregistering a view instead costs some 6 ms a call, most of a small batch's insert.
-    rows_to_insert = pd.DataFrame(rows, columns=list(columns), dtype=object)  # noqa: F841
-    con.execute(f"insert into raw.{table} by name select * from rows_to_insert")
+    rows_to_insert = pd.DataFrame(rows, columns=list(table.columns), dtype=object)  # noqa: F841
+    con.execute(f"insert into raw.{table.name} by name select * from rows_to_insert")

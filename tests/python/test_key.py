@@ -86,7 +86,7 @@ def test_rekey_drops_the_incremental_models_built_with_the_old_key(warehouse, mo
             warehouse.warehouse, "select distinct model_naam from cleaned.incrementele_runs"
         )
     }
-    assert "marts.fct_zorgperiode" in incremental
+    assert "cleaned.zorgperioden" in incremental
     monkeypatch.setenv("SDW_PSEUDONYM_KEY", OWN_KEY)
     assert main(["rekey", "--confirm"]) == 0
     tables = {

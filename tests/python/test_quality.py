@@ -119,7 +119,7 @@ def test_an_error_while_storing_the_results_leaves_neither_the_run_nor_half_its_
     store = runner.insert_rows
 
     def disk_full_after_one_finding(con, table, rows):
-        if table == "dq_check_results":
+        if table.name == "dq_check_results":
             store(con, table, rows[:1])
             raise OSError(28, "No space left on device")
         store(con, table, rows)

@@ -8,6 +8,8 @@ in the file; staging types it.
 
 from __future__ import annotations
 
+from sdw.raw import RawTable
+
 BUDGET_FILE_COLUMNS = (
     "file_id",
     "path",
@@ -40,14 +42,22 @@ PLAFOND_COLUMNS = (
     "plafond_eur",
 )
 
+BUDGET_FILES = RawTable(
+    "budget_files",
+    BUDGET_FILE_COLUMNS,
+    {"size_bytes": "INTEGER", "row_count": "INTEGER", "loaded_at": "TIMESTAMP"},
+)
+INKOOP = RawTable("budget_inkoop", ("file_id", "row_seq", *INKOOP_COLUMNS), {"row_seq": "INTEGER"})
+PLAFONDS = RawTable(
+    "budget_plafonds", ("file_id", "row_seq", *PLAFOND_COLUMNS), {"row_seq": "INTEGER"}
+)
+
 # The header of each layout, and the raw table its rows go to.
-LAYOUTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "inkoop": ("budget_inkoop", INKOOP_COLUMNS),
-    "budget": ("budget_plafonds", PLAFOND_COLUMNS),
+LAYOUTS: dict[str, tuple[RawTable, tuple[str, ...]]] = {
+    "inkoop": (INKOOP, INKOOP_COLUMNS),
+    "budget": (PLAFONDS, PLAFOND_COLUMNS),
 }
 
-BUDGET_TABLES: dict[str, tuple[str, ...]] = {
-    "budget_files": BUDGET_FILE_COLUMNS,
-    "budget_inkoop": ("file_id", "row_seq", *INKOOP_COLUMNS),
-    "budget_plafonds": ("file_id", "row_seq", *PLAFOND_COLUMNS),
+BUDGET_TABLES: dict[str, RawTable] = {
+    table.name: table for table in (BUDGET_FILES, INKOOP, PLAFONDS)
 }

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import duckdb
 
-from sdw.budget.layout import BUDGET_FILE_COLUMNS, LAYOUTS
+from sdw.budget.layout import BUDGET_FILE_COLUMNS, BUDGET_FILES, LAYOUTS
 from sdw.config import Settings
 from sdw.files import LoadReport, begin_load, each_new_file, file_row
+from sdw.sources import RAW_TABLES
 from sdw.warehouse import connect, ensure_raw_schema, insert_rows, transaction
 
 STANDARDS = ("iwmo", "ijw")
@@ -50,8 +51,8 @@ def ingest_budget(paths: Iterable[Path], settings: Settings) -> BudgetReport:
     started = time.perf_counter()
     begin_load(settings)
     with connect(settings.warehouse) as con:
-        ensure_raw_schema(con)
-        files = each_new_file(con, paths, settings, "budget_files", _file_row, report)
+        ensure_raw_schema(con, RAW_TABLES)
+        files = each_new_file(con, paths, settings, BUDGET_FILES, _file_row, report)
         for path, data, file_id in files:
             _ingest_one(con, settings, path, data, file_id, report)
     report.seconds = time.perf_counter() - started
@@ -70,16 +71,16 @@ def _ingest_one(
         layout, rows = read_budget_file(data)
     except BadFile as error:
         reason = str(error)
-        insert_rows(
-            con, "budget_files", [_file_row(path, file_id, data, "quarantined", reason=reason)]
-        )
+        with transaction(con):
+            row = _file_row(path, file_id, data, "quarantined", reason=reason)
+            insert_rows(con, BUDGET_FILES, [row])
         report.quarantine(settings, path, file_id, data, reason)
         return
     table = LAYOUTS[layout][0]
     with transaction(con):
         insert_rows(con, table, [(file_id, seq, *row) for seq, row in enumerate(rows, 1)])
         row = _file_row(path, file_id, data, "loaded", layout=layout, row_count=len(rows))
-        insert_rows(con, "budget_files", [row])
+        insert_rows(con, BUDGET_FILES, [row])
     report.loaded += 1
     report.rows += len(rows)
 

@@ -23,6 +23,8 @@ and TableInfos or v4 Properties give the file's table title and edition.
 
 from __future__ import annotations
 
+from sdw.raw import RawTable
+
 CBS_FILE_COLUMNS = (
     "file_id",
     "path",
@@ -82,11 +84,22 @@ DIMENSION_CODE_COLUMNS = (
     "description",
 )
 
-CBS_TABLES: dict[str, tuple[str, ...]] = {
-    "cbs_files": CBS_FILE_COLUMNS,
-    "cbs_observations": OBSERVATION_COLUMNS,
-    "cbs_measures": MEASURE_COLUMNS,
-    "cbs_dimension_codes": DIMENSION_CODE_COLUMNS,
+CBS_FILES = RawTable(
+    "cbs_files",
+    CBS_FILE_COLUMNS,
+    {
+        **dict.fromkeys(("size_bytes", "row_count", "observation_count"), "INTEGER"),
+        "loaded_at": "TIMESTAMP",
+    },
+)
+OBSERVATIONS = RawTable(
+    "cbs_observations", OBSERVATION_COLUMNS, {"row_seq": "INTEGER", "value": "DOUBLE"}
+)
+MEASURES = RawTable("cbs_measures", MEASURE_COLUMNS)
+DIMENSION_CODES = RawTable("cbs_dimension_codes", DIMENSION_CODE_COLUMNS)
+
+CBS_TABLES: dict[str, RawTable] = {
+    table.name: table for table in (CBS_FILES, OBSERVATIONS, MEASURES, DIMENSION_CODES)
 }
 
 # StatLine's symbols for a cell without a figure: "." unknown, unreliable or secret; "x" secret

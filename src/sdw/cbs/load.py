@@ -24,12 +24,22 @@ import duckdb
 
 from sdw.cbs.cbsodata_dir import read_cbsodata_dir
 from sdw.cbs.extract import Extract, Source, table_id_in
-from sdw.cbs.layout import CBS_FILE_COLUMNS, OBSERVATION_COLUMNS, MalformedFile, UnknownLayout
+from sdw.cbs.layout import (
+    CBS_FILE_COLUMNS,
+    CBS_FILES,
+    DIMENSION_CODES,
+    MEASURES,
+    OBSERVATION_COLUMNS,
+    OBSERVATIONS,
+    MalformedFile,
+    UnknownLayout,
+)
 from sdw.cbs.odata_v3 import read_odata_v3
 from sdw.cbs.odata_v4 import read_odata_v4
 from sdw.cbs.statline_csv import read_statline_csv
 from sdw.config import Settings
 from sdw.files import LoadReport, begin_load, each_new_file, file_row
+from sdw.sources import RAW_TABLES
 from sdw.warehouse import connect, ensure_raw_schema, insert_rows, transaction
 
 # Each reader checks its layout when called (raising UnknownLayout) and returns what the file
@@ -82,9 +92,9 @@ def ingest_cbs(paths: Iterable[Path], settings: Settings) -> CbsReport:
     started = time.perf_counter()
     begin_load(settings)
     with connect(settings.warehouse) as con:
-        ensure_raw_schema(con)
+        ensure_raw_schema(con, RAW_TABLES)
         for path, data, file_id in each_new_file(
-            con, paths, settings, "cbs_files", _file_row, report
+            con, paths, settings, CBS_FILES, _file_row, report
         ):
             _ingest_one(con, settings, path, data, file_id, report)
     report.seconds = time.perf_counter() - started
@@ -105,9 +115,9 @@ def _ingest_one(
             layout, extract = _open(Source(path, data, file_id))
             tally = _insert_observations(con, extract.observations)
             if extract.measures:
-                insert_rows(con, "cbs_measures", extract.measures)
+                insert_rows(con, MEASURES, extract.measures)
             if extract.codes:
-                insert_rows(con, "cbs_dimension_codes", extract.codes)
+                insert_rows(con, DIMENSION_CODES, extract.codes)
             row = _file_row(
                 path,
                 file_id,
@@ -121,11 +131,12 @@ def _ingest_one(
                 next_link=extract.next_link,
                 **tally.columns(),
             )
-            insert_rows(con, "cbs_files", [row])
+            insert_rows(con, CBS_FILES, [row])
     except (UnknownLayout, MalformedFile) as error:
         reason = str(error)
         row = _file_row(path, file_id, data, "quarantined", reason=reason, layout=layout)
-        insert_rows(con, "cbs_files", [row])
+        with transaction(con):
+            insert_rows(con, CBS_FILES, [row])
         report.quarantine(settings, path, file_id, data, reason)
         return
     report.loaded += 1
@@ -146,7 +157,7 @@ def _open(source: Source) -> tuple[str, Extract]:
 def _insert_observations(con: duckdb.DuckDBPyConnection, observations: Iterator[tuple]) -> _Tally:
     tally = _Tally()
     while chunk := list(islice(observations, CHUNK_ROWS)):
-        insert_rows(con, "cbs_observations", chunk)
+        insert_rows(con, OBSERVATIONS, chunk)
         tally.add(chunk)
     return tally
 

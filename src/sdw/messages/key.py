@@ -15,11 +15,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sdw.config import DEMO_PSEUDONYM_KEY, Settings
-from sdw.messages.layout import table_columns
+from sdw.messages.layout import MESSAGE_TABLES
 from sdw.pseudonym import key_fingerprint
+from sdw.raw import RawTable
 from sdw.warehouse import connect, ensure_raw_schema, table_exists, transaction
 
-TABLE = "raw.pseudonym_key"
+# One row: the fingerprint of the key the warehouse's pseudonyms are made with.
+PSEUDONYM_KEY = RawTable(
+    "pseudonym_key", ("fingerprint", "recorded_at"), {"recorded_at": "TIMESTAMP"}
+)
+TABLE = f"raw.{PSEUDONYM_KEY.name}"
 SHORT = 12  # hex digits of the fingerprint shown to people
 DEMO_FINGERPRINT = key_fingerprint(DEMO_PSEUDONYM_KEY.encode())
 
@@ -35,7 +40,7 @@ def describe(fingerprint: str) -> str:
 
 
 def stored_fingerprint(con: Any) -> str | None:
-    if not table_exists(con, "raw", "pseudonym_key"):
+    if not table_exists(con, "raw", PSEUDONYM_KEY.name):
         return None
     row = con.execute(f"select fingerprint from {TABLE}").fetchone()
     return row[0] if row else None
@@ -49,14 +54,10 @@ def _record(con: Any, fingerprint: str) -> None:
     )
 
 
-def _ensure_table(con: Any) -> None:
-    con.execute(f"create table if not exists {TABLE} (fingerprint varchar, recorded_at timestamp)")
-
-
 def check_key(con: Any, settings: Settings) -> None:
     """Record the key on the first load; refuse any other key once a pseudonym was made with
-    it (a first load refused for real BSNs under the demo key leaves the key open)."""
-    _ensure_table(con)
+    it (a first load refused for real BSNs under the demo key leaves the key open). The
+    loader has made the raw tables (sdw.sources.RAW_TABLES), this one among them."""
     fingerprint = key_fingerprint(settings.effective_key)
     stored = stored_fingerprint(con)
     if stored == fingerprint:
@@ -87,13 +88,12 @@ def rekey(settings: Settings) -> RekeyReport:
     transaction: an interrupted rekey leaves the warehouse as it was."""
     fingerprint = key_fingerprint(settings.effective_key)
     with connect(settings.warehouse) as con:
-        ensure_raw_schema(con)
-        _ensure_table(con)
+        ensure_raw_schema(con, [*MESSAGE_TABLES.values(), PSEUDONYM_KEY])
         previous = stored_fingerprint(con)
         files = con.execute("select count(*) from raw.ingest_files").fetchone()[0]
         incremental = _incremental_models(con)
         with transaction(con):
-            for table in ("ingest_files", *table_columns()):
+            for table in MESSAGE_TABLES:
                 con.execute(f"delete from raw.{table}")
             # Incremental models only recompute the partitions new files touch, so rows of the
             # old pseudonyms would stay: they are dropped and built whole by the next build.

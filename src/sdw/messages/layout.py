@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from sdw.messages.standards import retours_repeating_heen
+from sdw.raw import RawTable
 
 
 @dataclass(frozen=True)
@@ -461,3 +462,27 @@ def table_columns() -> dict[str, tuple[str, ...]]:
         **record_tables(),
         "retour_codes": RETOUR_CODE_COLUMNS,
     }
+
+
+# What the loader computes rather than copies from the XML; every other column is text.
+_TYPES = {
+    **dict.fromkeys(
+        ("client_seq", "record_seq", "code_seq", "size_bytes", "message_count", "client_count",
+         "product_count", "retour_code_count", "invalid_bsn_count"),
+        "INTEGER",
+    ),
+    "bsn_valid": "BOOLEAN",
+    "loaded_at": "TIMESTAMP",
+}  # fmt: skip
+
+
+def _declared(name: str, columns: tuple[str, ...]) -> RawTable:
+    types = {column: _TYPES[column] for column in columns if column in _TYPES}
+    return RawTable(name, columns, types, rebuild_on_change=True)
+
+
+# The message loader's raw tables by name (a parsed message's rows are keyed by table name).
+MESSAGE_TABLES: dict[str, RawTable] = {
+    name: _declared(name, columns)
+    for name, columns in {"ingest_files": INGEST_FILE_COLUMNS, **table_columns()}.items()
+}

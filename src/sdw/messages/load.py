@@ -24,11 +24,13 @@ from sdw.config import Settings
 from sdw.files import FileLedger, LoadReport, begin_load
 from sdw.inputs import Offered, offered_files
 from sdw.messages.key import check_key
+from sdw.messages.layout import MESSAGE_TABLES
 from sdw.messages.parallel import Parsing
 from sdw.messages.parse import ParseContext, ParsedMessage
 from sdw.messages.schemas import schema_set
 from sdw.postcodes import PostcodeAreas
-from sdw.warehouse import connect, ensure_raw_schema, insert_rows, is_postgres
+from sdw.sources import RAW_TABLES
+from sdw.warehouse import connect, ensure_raw_schema, insert_rows, is_postgres, transaction
 
 # A batch is written when it holds this many files or rows: large enough for bulk inserts to
 # pay off, small enough that memory stays bounded and an interrupted load loses little work.
@@ -85,8 +87,7 @@ class _Batch:
         if not self.files:
             self._forget()
             return
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             if self.replaced:
                 replaced = pd.DataFrame(self.replaced, columns=["file_id", "path"])
                 con.register("replaced_files", replaced)
@@ -97,11 +98,7 @@ class _Batch:
                 con.unregister("replaced_files")
             for table, rows in self.rows.items():
                 if rows:
-                    insert_rows(con, table, rows)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+                    insert_rows(con, MESSAGE_TABLES[table], rows)
         self.rows.clear()
         self.replaced.clear()
         self.files = self.row_count = 0
@@ -156,7 +153,7 @@ def ingest_messages(
         # the parsing workers need (measured: 4.9 against 7.1 µs per row).
         if not is_postgres(con):
             con.execute("set threads = 1")
-        ensure_raw_schema(con)
+        ensure_raw_schema(con, RAW_TABLES)
         check_key(con, settings)  # before anything is written: one key per warehouse
         ledger = FileLedger(con, "ingest_files", retry_quarantined=True)
         batch = _Batch(ledger)

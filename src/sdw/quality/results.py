@@ -4,6 +4,8 @@ These raw tables are append-only; marts.dq_findings folds them into a history pe
 (first and last detected, open or closed), so a fixed finding is closed, not forgotten.
 """
 
+from sdw.raw import RawTable
+
 RUN_COLUMNS = (
     "run_id",
     "run_at",
@@ -29,3 +31,16 @@ RESULT_COLUMNS = (
     "finding_date",
     "detail",
 )
+
+CHECK_RUNS = RawTable(
+    "dq_check_runs",
+    RUN_COLUMNS,
+    {
+        "run_at": "TIMESTAMP",
+        "evaluated_count": "INTEGER",
+        "finding_count": "INTEGER",
+        "success": "BOOLEAN",
+    },
+)
+CHECK_RESULTS = RawTable("dq_check_results", RESULT_COLUMNS, {"run_at": "TIMESTAMP"})
+QUALITY_TABLES = (CHECK_RUNS, CHECK_RESULTS)

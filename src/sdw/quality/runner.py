@@ -27,6 +27,8 @@ import duckdb
 import pandas as pd
 
 from sdw.config import PROJECT_DIR, Settings
+from sdw.quality.results import CHECK_RESULTS, CHECK_RUNS
+from sdw.sources import RAW_TABLES
 from sdw.warehouse import connect, ensure_raw_schema, insert_rows, transaction
 
 GX_PROJECT_DIR = PROJECT_DIR / "expectations"
@@ -158,7 +160,7 @@ def run_checks(settings: Settings) -> QualityReport:
     run_id = uuid.uuid4().hex
     run_at = datetime.now(UTC).replace(tzinfo=None)
     with connect(settings.warehouse) as con:
-        ensure_raw_schema(con)
+        ensure_raw_schema(con, RAW_TABLES)
         outcomes = [
             outcome
             for checkpoint in sorted(context.checkpoints.all(), key=lambda c: c.name)
@@ -168,7 +170,7 @@ def run_checks(settings: Settings) -> QualityReport:
         with transaction(con):
             insert_rows(
                 con,
-                "dq_check_runs",
+                CHECK_RUNS,
                 [
                     (
                         run_id, run_at, o.check_name, o.suite_name, o.table_name, o.severity,
@@ -183,5 +185,5 @@ def run_checks(settings: Settings) -> QualityReport:
                 for f in o.findings
             ]
             if findings:
-                insert_rows(con, "dq_check_results", findings)
+                insert_rows(con, CHECK_RESULTS, findings)
     return QualityReport(run_id, run_at, outcomes, settings.reports_dir / "data_docs")
