@@ -23,6 +23,7 @@ import pandas as pd
 from sdw.config import Settings
 from sdw.files import FileLedger, LoadReport, begin_load
 from sdw.inputs import Offered, offered_files
+from sdw.messages.envelopes import routing_mismatch, unwrap_envelopes
 from sdw.messages.key import check_key
 from sdw.messages.layout import MESSAGE_TABLES
 from sdw.messages.parallel import Parsing
@@ -172,7 +173,8 @@ def ingest_messages(
                         progress(report)
 
         try:
-            for chunk in _chunks(offered_files(paths, settings, report.skip), ledger):
+            offered = unwrap_envelopes(offered_files(paths, settings, report.skip), settings)
+            for chunk in _chunks(offered, ledger):
                 to_parse = [(i.offered.data, i.offered.file_id) for i in chunk if i.parse]
                 pending.append((chunk, parsing.submit(to_parse)))
                 account_until(IN_FLIGHT_CHUNKS)
@@ -238,6 +240,8 @@ def _account(
             report.duplicate += 1
             continue
         result = next(parsed) if item.parse else offered.refusal
+        if not isinstance(result, str) and offered.routing is not None:
+            result = routing_mismatch(offered.routing, result.bericht, result.kind) or result
         if isinstance(result, str):
             _quarantine(item, result, settings, batch, report)
             continue

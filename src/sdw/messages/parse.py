@@ -272,7 +272,7 @@ def parse_message(data: bytes, file_id: str, context: ParseContext | bytes) -> P
     """Parse one message file; raises Quarantine for anything that cannot be loaded."""
     if isinstance(context, bytes):
         context = ParseContext(context)
-    _refuse_dtd(data)
+    refuse_dtd(data)
     parser = None
     try:
         if len(data) <= TREE_MAX_BYTES:
@@ -296,7 +296,7 @@ def parse_message(data: bytes, file_id: str, context: ParseContext | bytes) -> P
         raise Quarantine(f"malformed XML: {type(error).__name__}") from None
 
 
-def _refuse_dtd(data: bytes) -> None:
+def refuse_dtd(data: bytes) -> None:
     if b"\0" in data[:4]:  # UTF-16 or UTF-32: no byte pattern marks the root, so look everywhere
         prolog, markers = data, _WIDE_DTD_MARKERS
     else:  # a DOCTYPE must precede the root element, so the prolog is all there is to search
