@@ -35,7 +35,7 @@ def test_envelopes_unwrap_into_messages_and_routing_is_checked(warehouse):
         ("vecozo_routing_mismatch.xml!Data!3f2c9a10-5b1e-4c7d-9e8f-000000000307.xml",
          "quarantined",
          "VECOZO envelope routing contradicts the message header: message type, sender differ",
-         None, None, None),
+         "ijw", "3.2", "307"),
     ]  # fmt: skip
     assert query(
         warehouse.warehouse,

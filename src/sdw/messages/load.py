@@ -27,7 +27,7 @@ from sdw.messages.envelopes import routing_mismatch, unwrap_envelopes
 from sdw.messages.key import check_key
 from sdw.messages.layout import MESSAGE_TABLES
 from sdw.messages.parallel import Parsing
-from sdw.messages.parse import ParseContext, ParsedMessage
+from sdw.messages.parse import ParseContext, ParsedMessage, Rejected
 from sdw.messages.schemas import schema_set
 from sdw.postcodes import PostcodeAreas
 from sdw.sources import RAW_TABLES
@@ -119,8 +119,13 @@ def _file_record(
     """A raw.ingest_files row, in INGEST_FILE_COLUMNS order (a tuple, not a dict: per file)."""
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     if message is None:
-        return (offered.file_id, offered.path, offered.size, status, reason,
-                None, None, None, 0, 0, 0, 0, 0, None, None, loaded_at)  # fmt: skip
+        kind = getattr(reason, "kind", None)  # what a quarantined file's namespace said
+        standard, release, message_type = (
+            (kind.standard, kind.release, kind.message_type) if kind else (None, None, None)
+        )
+        reason = None if reason is None else str(reason)
+        return (offered.file_id, offered.path, offered.size, status, reason, standard, release,
+                message_type, 0, 0, 0, 0, 0, None, None, loaded_at)  # fmt: skip
     kind = message.kind
     return (
         offered.file_id, offered.path, offered.size, status, reason,
@@ -241,7 +246,8 @@ def _account(
             continue
         result = next(parsed) if item.parse else offered.refusal
         if not isinstance(result, str) and offered.routing is not None:
-            result = routing_mismatch(offered.routing, result.bericht, result.kind) or result
+            mismatch = routing_mismatch(offered.routing, result.bericht, result.kind)
+            result = Rejected(mismatch, result.kind) if mismatch else result
         if isinstance(result, str):
             _quarantine(item, result, settings, batch, report)
             continue
