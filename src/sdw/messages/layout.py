@@ -1,6 +1,7 @@
 """The raw tables the parser fills, and where each column comes from in the XML.
 
-One layout per (release family, message type) serves iWmo and iJw alike: their element trees are
+One layout per (layout, message type) serves iWmo and iJw alike (the layout a release is read
+with: "3" for 3.x, "2.3", "2.0"; sdw.messages.standards.SUPPORTED_RELEASES): their element trees are
 identical apart from the namespace, so paths use local names and the standard is a column; an
 element only one of them has (JW315 GezagsdragerBekend) is simply absent in the other. A retour
 message repeats the body of the message it answers, so it shares that message's layout and
