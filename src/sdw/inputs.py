@@ -17,12 +17,12 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sdw.config import Settings
 from sdw.files import NotRead, Skip, content_id, files_under, open_regular, read_fd
 
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or an empty archive
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or an empty archive
 
 # XML compresses about tenfold; far beyond this a member is a bomb, not a message. Until the
 # archive's members together unpack to the floor they are let through whatever their ratio:
@@ -49,6 +49,8 @@ class Offered:
     file_id: str  # sha256 of the content
     data: bytes | None  # None when refused unread
     refusal: str | None = None  # why it is quarantined without being parsed
+    # What the envelope it came in says about it (sdw.messages.envelopes.Routing), if any
+    routing: Any = None
 
     @property
     def name(self) -> str:
@@ -69,10 +71,10 @@ def _offered(path: str, settings: Settings) -> Iterator[Offered]:
     max_bytes = settings.max_file_bytes
     fd, size = open_regular(path)
     try:
-        data = read_fd(fd, size if size <= max_bytes else len(_ZIP_MAGIC[0]))
-        if data[:4] in _ZIP_MAGIC:
+        data = read_fd(fd, size if size <= max_bytes else len(ZIP_MAGIC[0]))
+        if data[:4] in ZIP_MAGIC:
             with os.fdopen(fd, "rb", closefd=False) as archive:
-                yield from _members(path, archive, size, settings)
+                yield from zip_members(path, archive, size, settings)
         elif size > max_bytes:
             reason = f"file is {size:,} bytes, over the limit of {max_bytes:,} (SDW_MAX_FILE_MB)"
             yield Offered(path, size, _sha256(fd), None, reason)
@@ -80,6 +82,14 @@ def _offered(path: str, settings: Settings) -> Iterator[Offered]:
             yield Offered(path, len(data), content_id(data), data)
     finally:
         os.close(fd)
+
+
+def _stream_sha256(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    stream.seek(0)
+    while chunk := stream.read(_HASH_CHUNK_BYTES):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _sha256(fd: int) -> str:
@@ -90,9 +100,13 @@ def _sha256(fd: int) -> str:
     return digest.hexdigest()
 
 
-def _members(path: str, archive_file: BinaryIO, size: int, settings: Settings) -> Iterator[Offered]:
+def zip_members(
+    path: str, archive_file: BinaryIO, size: int, settings: Settings
+) -> Iterator[Offered]:
+    """The members of a zip archive, each as an input of its own (`path!member`)."""
+
     def refused(reason: str) -> Offered:
-        return Offered(path, size, _sha256(archive_file.fileno()), None, reason)
+        return Offered(path, size, _stream_sha256(archive_file), None, reason)
 
     limit = settings.zip_max_members
     try:
@@ -165,7 +179,7 @@ def _member(
             data = f.read(max_bytes + 1)
     except _UNPACK_ERRORS as error:
         return Offered(path, size, entry_id, None, f"cannot unpack zip member: {error}")
-    if data[:4] in _ZIP_MAGIC:
+    if data[:4] in ZIP_MAGIC:
         reason = "zip archive inside an archive: not unpacked"
         return Offered(path, len(data), content_id(data), data, reason)
     return Offered(path, len(data), content_id(data), data)

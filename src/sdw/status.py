@@ -43,6 +43,7 @@ def status_lines(settings: Settings, *, list_quarantined: bool = True) -> list[s
             if last
             else "message files: none"
         )
+        lines.extend(_kind_lines(con))
         lines.extend(_key_lines(con, settings))
         if list_quarantined:
             for path, reason in con.execute(
@@ -84,6 +85,43 @@ def status_lines(settings: Settings, *, list_quarantined: bool = True) -> list[s
         "days: SDW_QUARANTINE_DAYS)"
     )
     lines.append(f"quality reports (Data Docs): {settings.reports_dir / 'data_docs'}/index.html")
+    return lines
+
+
+def _kind_lines(con: Any) -> list[str]:
+    """Files per standard, release and message type: what part of an archive is usable. A
+    duplicate counts under the kind of the file it copies; a file whose namespace said nothing
+    (not an iWmo/iJw message, malformed XML) under "not a known message"."""
+    counts = con.execute(
+        """
+        select kinds.standard, kinds.release, kinds.message_type, files.status, count(*)
+        from raw.ingest_files as files
+        left join (
+            select
+                file_id,
+                max(standard) as standard,
+                max(release) as release,
+                max(message_type) as message_type
+            from raw.ingest_files
+            where standard is not null
+            group by file_id
+        ) as kinds on files.file_id = kinds.file_id
+        group by kinds.standard, kinds.release, kinds.message_type, files.status
+        """
+    ).fetchall()
+    per_kind: dict[tuple, dict[str, int]] = {}
+    for standard, release, message_type, status, count in counts:
+        per_kind.setdefault((standard, release, message_type), {})[status] = count
+    if not per_kind:
+        return []
+    lines = ["files per standard, release and message type:"]
+    for kind in sorted(per_kind, key=lambda k: tuple((v is None, v or "") for v in k)):
+        found = per_kind[kind]
+        name = " ".join(kind) if kind[0] is not None else "not a known message"
+        lines.append(
+            f"  {name}: "
+            + ", ".join(f"{found.get(s, 0)} {s}" for s in ("loaded", "quarantined", "duplicate"))
+        )
     return lines
 
 

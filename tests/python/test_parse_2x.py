@@ -1,13 +1,19 @@
-"""iWmo 2.0 (historic archives): the official casus messages, values read from the XML by hand.
+"""iWmo 2.0 and iWmo/iJw 2.3 (historic archives), values read from the XML by hand.
+
+iWmo 2.0: the official casus messages.
 
 2.0 differs from 3.x in structure, not in meaning: a Berichtspecificatie header, several clients
 under Clienten, a Beschikking around the toegewezen producten (no ToewijzingNummer yet) and a
 client-level StatusAanlevering in 305/307/315.
 """
 
+import re
+
 import pytest
+from conftest import PROJECT_DIR
 from message_rows import KEY, parse, rows
 
+from sdw.messages.parse import Quarantine, parse_message
 from sdw.pseudonym import pseudonymise
 
 CASUS = "istandaarden/iwmo-2.0-voorbeeldberichten"
@@ -184,3 +190,81 @@ def test_clientnummer_names_and_addresses_are_not_read(shared):
         for secret in ("123456782", "Gaastra", "Mistral", "Castricum", "Eekholt", "Diemen",
                        "email.nl", "0201234567", "1234AB", "1414EB"):  # fmt: skip
             assert secret not in text, (path.name, secret)
+
+
+# iWmo and iJw 2.3: fixtures built from the published 2.3 XSDs (tests/fixtures/historic), which
+# they validate against. The 3.x header, a Beschikking around the toegewezen producten of a 301,
+# BeschikkingNummer beside the ToewijzingNummer in 305 and 307.
+HISTORIC = PROJECT_DIR / "tests" / "fixtures" / "historic"
+
+
+def historic(name):
+    return parse(HISTORIC / name)
+
+
+@pytest.mark.parametrize(
+    ("name", "dagtekening", "product"),
+    [
+        ("wmo301_23.xml", "2019-01-10", ("880001", "5201", "02A05", "2019-01-14", "3")),
+        ("jw301_23.xml", "2019-02-07", ("770001", "7201", "45A48", "2019-02-11", "4")),
+    ],
+)
+def test_23_toewijzing_inside_its_beschikking(name, dagtekening, product):
+    message = historic(name)
+    standard = "iwmo" if name.startswith("wmo") else "ijw"
+    assert (message.kind.standard, message.kind.release, message.kind.message_type) == (
+        standard,
+        "2.3",
+        "301",
+    )
+    assert (message.bericht["gemeente_code"], message.bericht["dagtekening"]) == (
+        "0999",
+        dagtekening,
+    )
+    assert rows(message, "clienten", "geboortejaar", "postcode4", "status_aanlevering") == [
+        ("1950", "9993", None)
+    ]
+    assert rows(
+        message, "toegewezen_producten",
+        "beschikkingnummer", "toewijzing_nummer", "product_code", "ingangsdatum", "volume",
+    ) == [product]  # fmt: skip
+    assert rows(message, "beschikkingen", "beschikkingnummer") == [(product[0],)]
+
+
+def test_23_start_stop_verzoek_and_retour():
+    start = historic("wmo305_23.xml")
+    assert rows(start, "clienten", "status_aanlevering") == [("1",)]
+    assert rows(
+        start, "start_producten", "beschikkingnummer", "toewijzing_nummer", "begindatum"
+    ) == [("880001", "5201", "2019-01-15")]
+    assert rows(
+        historic("jw307_23.xml"), "stop_producten",
+        "toewijzing_nummer", "reden_beeindiging", "einddatum",
+    ) == [("7201", "31", "2019-08-10")]  # fmt: skip
+    verzoek = historic("jw315_23.xml")
+    assert rows(verzoek, "clienten", "gezagsdrager_bekend") == [("1",)]
+    assert rows(verzoek, "aangevraagde_producten", "product_code", "verwijzer_type") == [
+        ("45A48", "01")
+    ]
+    retour = historic("wmo302_23.xml")
+    assert (retour.kind.message_type, retour.bericht["identificatie_retour"]) == ("302", "H302W")
+
+
+_ISTANDAARDEN = "http://www.istandaarden.nl"
+
+
+@pytest.mark.parametrize(
+    ("namespace", "reason"),
+    [
+        ("iwmo/2_1/wmo301/schema/2_1", "WMO301 release 2.1 is not supported yet"),
+        ("ijw/2_2/jw305/schema", "JW305 release 2.2 is not supported yet"),
+        ("iwmo/2_4/wmo307/schema", "WMO307 release 2.4 is not supported yet"),
+        ("iwmo/2_3/wmo303/schema", "WMO303 release 2.3 is not supported yet"),
+        ("ijw/2_0/jw301/schema/2_0", "JW301 release 2.0 is not supported yet"),
+        ("iwmo/2_0/wmo302/schema/2_0", "WMO302 release 2.0 is not supported yet"),
+    ],
+)
+def test_releases_and_types_not_published_stay_quarantined(namespace, reason):
+    with pytest.raises(Quarantine, match=re.escape(reason)):
+        data = f"<x:Bericht xmlns:x='{_ISTANDAARDEN}/{namespace}'/>".encode()
+        parse_message(data, "file", KEY)

@@ -11,10 +11,15 @@ import pytest
 from conftest import FIXTURE_MESSAGES, shared_dir
 from lxml import etree
 
-from sdw.config import settings
+from sdw.config import PROJECT_DIR, settings
 from sdw.demo import generate
+from sdw.inputs import offered_files
+from sdw.messages.envelopes import unwrap_envelopes
 from sdw.pipeline import run_pipeline
 from sdw.pseudonym import pseudonymise
+
+HISTORIC = PROJECT_DIR / "tests" / "fixtures" / "historic"
+ENVELOPES = PROJECT_DIR / "tests" / "fixtures" / "envelopes"
 
 
 def query(config, sql):
@@ -161,7 +166,8 @@ PERSONAL_ELEMENTS = {
 def _personal_texts(paths) -> set[str]:
     texts = set()
     for path in paths:
-        for element in etree.parse(str(path)).iter():
+        document = etree.fromstring(path) if isinstance(path, bytes) else etree.parse(str(path))
+        for element in document.iter():
             if (
                 isinstance(element.tag, str)
                 and etree.QName(element).localname in PERSONAL_ELEMENTS
@@ -186,10 +192,20 @@ def test_no_personal_data_reaches_the_warehouse(warehouse, inbox, monkeypatch):
             for path in casus:
                 archive.write(path, f"2016/{path.name}")
         sources += casus
+    # The historic 2.3 messages (and a 3.2 start of a 2.3 toewijzing) and the envelopes whose
+    # routing agrees with their message; what the envelopes carry is scanned as decoded.
+    for path in sorted(HISTORIC.glob("*.xml")):
+        shutil.copy(path, inbox / f"historic-{path.name}")
+        sources.append(path)
+    for name in ("stuf_wmo305.xml", "vecozo_jw301.xml", "vecozo_jw305_a.xml"):
+        shutil.copy(ENVELOPES / name, inbox / f"envelope-{name}")
+    offered = offered_files([ENVELOPES], settings(), lambda *_: None)
+    sources += [o.data for o in unwrap_envelopes(offered, settings()) if o.routing and o.data]
     monkeypatch.setenv("SDW_PSEUDONYM_KEY", "a-gemeente-secret")
     config = settings()
     run_pipeline(config)
     secrets = _personal_texts(sources)
+    assert {"Historienaam", "historie.client@example.invalid", "0687654321"} <= secrets
     assert {"999990007", "Fixturenaam", "fixture.client@example.invalid", "0612345678"} <= secrets
     with duckdb.connect(str(config.warehouse), read_only=True) as con:
         assert (
@@ -221,3 +237,11 @@ def test_no_personal_data_reaches_the_warehouse(warehouse, inbox, monkeypatch):
             for r in con.execute("select client_pseudonym from marts.fct_zorgperiode").fetchall()
         }
     assert pseudonymise(config.effective_key, "999990007") in pseudonyms
+    # 2.3 next to 3.x: a toewijzing sent in 2.3 and started in 3.2 is one zorgperiode, linked.
+    with duckdb.connect(str(config.warehouse), read_only=True) as con:
+        linked = con.execute(
+            "select toewijzing_nummer, begindatum, heeft_toewijzing from marts.fct_zorgperiode "
+            "where client_pseudonym in (?, ?) order by begindatum",
+            [pseudonymise(config.effective_key, bsn) for bsn in ("999990032", "999990056")],
+        ).fetchall()
+    assert linked == [(5201, date(2019, 1, 15), True), (5301, date(2021, 1, 11), True)]

@@ -1,6 +1,7 @@
 """The raw tables the parser fills, and where each column comes from in the XML.
 
-One layout per (release family, message type) serves iWmo and iJw alike: their element trees are
+One layout per (layout, message type) serves iWmo and iJw alike (the layout a release is read
+with: "3" for 3.x, "2.3", "2.0"; sdw.messages.standards.SUPPORTED_RELEASES): their element trees are
 identical apart from the namespace, so paths use local names and the standard is a column; an
 element only one of them has (JW315 GezagsdragerBekend) is simply absent in the other. A retour
 message repeats the body of the message it answers, so it shares that message's layout and
@@ -329,6 +330,63 @@ _LAYOUTS_2 = {
 }
 
 
+# iWmo and iJw 2.3 (the published 2.3 XSDs): the header and most bodies of 3.x, a BeschikkingNummer
+# beside the ToewijzingNummer in 305 and 307, a client-level StatusAanlevering, and the toegewezen
+# producten of a 301 inside the client's Beschikking. The 303/304 declaratie/factuur has another
+# header (Gemeente, Aanbieder, no BerichtIdentificatie): not loaded yet.
+_BESCHIKKING_23 = {"beschikkingnummer": "BeschikkingNummer"}
+_LAYOUTS_23 = {
+    "301": MessageLayout(
+        client_records=(
+            RecordSet(
+                "beschikkingen",
+                "Beschikking",
+                {
+                    **_BESCHIKKING_23,
+                    "afgiftedatum": "Afgiftedatum",
+                    "ingangsdatum": "Ingangsdatum",
+                    "einddatum": "Einddatum",
+                },
+                required=True,
+            ),
+            RecordSet(
+                "toegewezen_producten",
+                "Beschikking/ToegewezenProducten/ToegewezenProduct",
+                {
+                    "beschikkingnummer": "../../BeschikkingNummer",
+                    **{
+                        column: path
+                        for column, path in _LAYOUTS_3["301"].client_records[0].fields.items()
+                        if column != "budget"
+                    },
+                },
+            ),
+        )
+    ),
+    "305": MessageLayout(
+        client_records=(
+            RecordSet(
+                "start_producten",
+                "StartProducten/StartProduct",
+                {**_BESCHIKKING_23, **_START_3},
+                required=True,
+            ),
+        )
+    ),
+    "307": MessageLayout(
+        client_records=(
+            RecordSet(
+                "stop_producten",
+                "StopProducten/StopProduct",
+                {**_BESCHIKKING_23, **_STOP_3},
+                required=True,
+            ),
+        )
+    ),
+    "315": _LAYOUTS_3["315"],
+}
+
+
 def _with_retours(family: str, layouts: dict[str, MessageLayout]) -> dict[str, MessageLayout]:
     """Retours (seeds/berichtsoort.csv: herhaalt_heenbericht) repeat the heen message's body, and
     may leave it out altogether."""
@@ -347,10 +405,13 @@ def _with_retours(family: str, layouts: dict[str, MessageLayout]) -> dict[str, M
     return {**layouts, **retours}
 
 
+# Keyed by (layout, message type): the layout a release is read with is
+# sdw.messages.standards.SUPPORTED_RELEASES. Retours only where their structure is published
+# (3.x, 2.3); the iWmo 2.0 casus messages hold none.
 LAYOUTS: dict[tuple[str, str], MessageLayout] = {
-    (family, t): layout
-    for family, own in (("3", _LAYOUTS_3), ("2", _LAYOUTS_2))
-    for t, layout in _with_retours(family, own).items()
+    **{("3", t): layout for t, layout in _with_retours("3", _LAYOUTS_3).items()},
+    **{("2.3", t): layout for t, layout in _with_retours("2", _LAYOUTS_23).items()},
+    **{("2.0", t): layout for t, layout in _LAYOUTS_2.items()},
 }
 
 _CLIENT_3 = {
@@ -376,7 +437,7 @@ HEADERS: dict[str, HeaderLayout] = {
         client_fields=_CLIENT_3,
         contacts="Contactgegevens/Contact",
     ),
-    "2": HeaderLayout(
+    "2.0": HeaderLayout(
         fields={
             "bericht_code": "Berichtspecificatie/Code",
             "afzender": "Afzender",
@@ -388,6 +449,11 @@ HEADERS: dict[str, HeaderLayout] = {
         contacts="Adressen/Adres",
     ),
 }
+HEADERS["2.3"] = HeaderLayout(
+    fields=HEADERS["3"].fields,
+    client_fields={**_CLIENT_3, "status_aanlevering": "StatusAanlevering"},
+    contacts="Contactgegevens/Contact",
+)
 
 BERICHT_COLUMNS = (
     "file_id",

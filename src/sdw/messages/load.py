@@ -23,10 +23,11 @@ import pandas as pd
 from sdw.config import Settings
 from sdw.files import FileLedger, LoadReport, begin_load
 from sdw.inputs import Offered, offered_files
+from sdw.messages.envelopes import routing_mismatch, unwrap_envelopes
 from sdw.messages.key import check_key
 from sdw.messages.layout import MESSAGE_TABLES
 from sdw.messages.parallel import Parsing
-from sdw.messages.parse import ParseContext, ParsedMessage
+from sdw.messages.parse import ParseContext, ParsedMessage, Rejected
 from sdw.messages.schemas import schema_set
 from sdw.postcodes import PostcodeAreas
 from sdw.sources import RAW_TABLES
@@ -118,8 +119,13 @@ def _file_record(
     """A raw.ingest_files row, in INGEST_FILE_COLUMNS order (a tuple, not a dict: per file)."""
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     if message is None:
-        return (offered.file_id, offered.path, offered.size, status, reason,
-                None, None, None, 0, 0, 0, 0, 0, None, None, loaded_at)  # fmt: skip
+        kind = getattr(reason, "kind", None)  # what a quarantined file's namespace said
+        standard, release, message_type = (
+            (kind.standard, kind.release, kind.message_type) if kind else (None, None, None)
+        )
+        reason = None if reason is None else str(reason)
+        return (offered.file_id, offered.path, offered.size, status, reason, standard, release,
+                message_type, 0, 0, 0, 0, 0, None, None, loaded_at)  # fmt: skip
     kind = message.kind
     return (
         offered.file_id, offered.path, offered.size, status, reason,
@@ -172,7 +178,8 @@ def ingest_messages(
                         progress(report)
 
         try:
-            for chunk in _chunks(offered_files(paths, settings, report.skip), ledger):
+            offered = unwrap_envelopes(offered_files(paths, settings, report.skip), settings)
+            for chunk in _chunks(offered, ledger):
                 to_parse = [(i.offered.data, i.offered.file_id) for i in chunk if i.parse]
                 pending.append((chunk, parsing.submit(to_parse)))
                 account_until(IN_FLIGHT_CHUNKS)
@@ -238,6 +245,9 @@ def _account(
             report.duplicate += 1
             continue
         result = next(parsed) if item.parse else offered.refusal
+        if not isinstance(result, str) and offered.routing is not None:
+            mismatch = routing_mismatch(offered.routing, result.bericht, result.kind)
+            result = Rejected(mismatch, result.kind) if mismatch else result
         if isinstance(result, str):
             _quarantine(item, result, settings, batch, report)
             continue

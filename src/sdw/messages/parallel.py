@@ -13,7 +13,14 @@ import multiprocessing
 import os
 from collections.abc import Callable
 
-from sdw.messages.parse import ParseContext, ParsedMessage, Quarantine, parse_message
+from sdw.messages.parse import (
+    ParseContext,
+    ParsedMessage,
+    Quarantine,
+    Rejected,
+    message_kind,
+    parse_message,
+)
 
 # Parse in process until this many files have been parsed; a load that gets here is a big one.
 POOL_AFTER_FILES = 2_000
@@ -29,7 +36,7 @@ def parse_chunk(items: list[tuple[bytes, str]], context: ParseContext | None = N
         try:
             results.append(parse_message(data, file_id, context))
         except Quarantine as reason:
-            results.append(str(reason))
+            results.append(Rejected(str(reason), message_kind(data)))
     return results
 
 

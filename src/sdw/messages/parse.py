@@ -51,6 +51,28 @@ class Quarantine(Exception):
     """The file cannot be loaded; the message says why, for raw.ingest_files.reason."""
 
 
+class Rejected(str):
+    """A quarantine reason, with the kind of message the file is when its namespace told
+    (`sdw status` counts files per standard, release and message type, quarantined ones too)."""
+
+    kind: MessageKind | None
+
+    def __new__(cls, reason: str, kind: MessageKind | None = None) -> Rejected:
+        rejected = super().__new__(cls, reason)
+        rejected.kind = kind
+        return rejected
+
+
+def message_kind(data: bytes) -> MessageKind | None:
+    """What the file's root namespace says it is, if anything; read only up to the root."""
+    try:
+        refuse_dtd(data)
+        name = etree.QName(_first_element(data))
+    except (Quarantine, etree.LxmlError):
+        return None
+    return kind_of_namespace(name.namespace or "") if name.localname == "Bericht" else None
+
+
 @dataclass
 class ParsedMessage:
     kind: MessageKind
@@ -177,8 +199,10 @@ class _CompiledLayout:
     tags: tuple[str, ...]  # every element the event stream hands to Python
 
 
-def _compile(family: str, layout: MessageLayout, namespaces: tuple[str, ...]) -> _CompiledLayout:
-    header = HEADERS[family]
+def _compile(
+    layout_key: str, layout: MessageLayout, namespaces: tuple[str, ...]
+) -> _CompiledLayout:
+    header = HEADERS[layout_key]
     tables = record_tables()
 
     def steps(path: str) -> tuple[tuple[str, ...], ...]:
@@ -216,11 +240,11 @@ _COMPILED: dict[str, _CompiledLayout] = {}
 def _compiled_for(kind: MessageKind, namespace: str) -> _CompiledLayout | None:
     compiled = _COMPILED.get(namespace)
     if compiled is None:
-        layout = LAYOUTS.get((kind.family, kind.message_type))
+        layout = LAYOUTS.get((kind.layout, kind.message_type))
         if layout is None:
             return None
         namespaces = (namespace, basisschema_namespace(namespace))
-        compiled = _COMPILED[namespace] = _compile(kind.family, layout, namespaces)
+        compiled = _COMPILED[namespace] = _compile(kind.layout, layout, namespaces)
     return compiled
 
 
@@ -272,7 +296,7 @@ def parse_message(data: bytes, file_id: str, context: ParseContext | bytes) -> P
     """Parse one message file; raises Quarantine for anything that cannot be loaded."""
     if isinstance(context, bytes):
         context = ParseContext(context)
-    _refuse_dtd(data)
+    refuse_dtd(data)
     parser = None
     try:
         if len(data) <= TREE_MAX_BYTES:
@@ -296,7 +320,7 @@ def parse_message(data: bytes, file_id: str, context: ParseContext | bytes) -> P
         raise Quarantine(f"malformed XML: {type(error).__name__}") from None
 
 
-def _refuse_dtd(data: bytes) -> None:
+def refuse_dtd(data: bytes) -> None:
     if b"\0" in data[:4]:  # UTF-16 or UTF-32: no byte pattern marks the root, so look everywhere
         prolog, markers = data, _WIDE_DTD_MARKERS
     else:  # a DOCTYPE must precede the root element, so the prolog is all there is to search

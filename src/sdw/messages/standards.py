@@ -10,7 +10,8 @@ from pathlib import Path
 from sdw.config import PROJECT_DIR
 
 # 3.x: http://www.istandaarden.nl/iwmo/3_2/wmo301/schema
-# 2.x: http://www.istandaarden.nl/iwmo/2_0/wmo301/schema/2_0
+# 2.0, 2.1: http://www.istandaarden.nl/iwmo/2_0/wmo301/schema/2_0 (the release repeated)
+# 2.3: http://www.istandaarden.nl/iwmo/2_3/wmo301/schema
 _NAMESPACE = re.compile(
     r"^http://www\.istandaarden\.nl/(?P<standard>iwmo|ijw)/(?P<major>\d)_(?P<minor>\d)/"
     r"(?P<prefix>wmo|jw)(?P<type>\d{3})/schema(?:/(?P<suffix>\d_\d))?$"
@@ -76,11 +77,17 @@ def retours_repeating_heen(release_family: str) -> dict[str, str]:
     }
 
 
-# Releases whose structure is established (XSDs, examples). Other releases of a known standard
-# are quarantined as "not supported yet", and retried when a later version of the loader runs.
-SUPPORTED_RELEASES = {
-    ("iwmo", "2.0"),
-    *((standard, f"3.{minor}") for standard in ("iwmo", "ijw") for minor in range(3)),
+# Releases whose structure is established from published material (XSDs, examples), each with
+# the layout it is read with (src/sdw/messages/layout.py: LAYOUTS and HEADERS): 3.x one layout,
+# iWmo 2.0 its own (the official casus messages), iWmo and iJw 2.3 theirs (the 2.3 XSDs). Any
+# other release of a known standard, 2.1, 2.2, 2.4 or a future 3.3 alike, is quarantined as
+# "not supported yet" naming the release, never read with a neighbour's layout, and retried
+# when a later version of the loader lists it here.
+SUPPORTED_RELEASES: dict[tuple[str, str], str] = {
+    ("iwmo", "2.0"): "2.0",
+    ("iwmo", "2.3"): "2.3",
+    ("ijw", "2.3"): "2.3",
+    **{(standard, f"3.{minor}"): "3" for standard in ("iwmo", "ijw") for minor in range(3)},
 }
 
 
@@ -113,6 +120,11 @@ class MessageKind:
     def is_supported_release(self) -> bool:
         return (self.standard, self.release) in SUPPORTED_RELEASES
 
+    @property
+    def layout(self) -> str | None:
+        """The layout the release is read with ("3", "2.0", "2.3"); None when unsupported."""
+        return SUPPORTED_RELEASES.get((self.standard, self.release))
+
 
 def kind_of_namespace(namespace: str) -> MessageKind | None:
     match = _NAMESPACE.match(namespace)
@@ -121,11 +133,9 @@ def kind_of_namespace(namespace: str) -> MessageKind | None:
     if (match["standard"] == "iwmo") != (match["prefix"] == "wmo"):
         return None
     release = f"{match['major']}_{match['minor']}"
-    # 2.x namespaces repeat the release at the end; 3.x ones have none.
-    if (match["major"] == "2") != (match["suffix"] is not None) or match["suffix"] not in (
-        None,
-        release,
-    ):
+    # Some 2.x namespaces repeat the release at the end (2.0, 2.1), others not (2.3); 3.x ones
+    # never do.
+    if match["suffix"] is not None and (match["major"] != "2" or match["suffix"] != release):
         return None
     return MessageKind(match["standard"], release.replace("_", "."), match["type"])
 
