@@ -4,6 +4,7 @@ what the export blanks stays blank, and the duiding travels into the report."""
 
 from __future__ import annotations
 
+import json
 import os
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,6 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from sdw.begrippen import definitie
 from sdw.config import dbt_var, settings
 from sdw.duiding import DuidingError
 from sdw.export import SUPPRESSED_COLUMN, export_parquet
@@ -261,6 +263,15 @@ def test_what_the_export_blanks_the_report_blanks(report) -> None:
         }
         if "eigen_clienten" in getattr(row, SUPPRESSED_COLUMN).split(","):
             assert value(shown[0]) is None and value(shown[1]) is None
+
+
+def test_the_export_manifest_gives_each_mart_its_dutch_definitions(report) -> None:
+    manifest = json.loads((report["export"] / "manifest.json").read_text(encoding="utf-8"))
+    files = {entry["mart"]: entry for entry in manifest["files"]}
+    begrippen = files["marts.gemeente_clienten_maand"]["begrippen"]
+    assert set(begrippen) == {"client_in_zorg", "gemeente", "standard", "instroom", "uitstroom"}
+    assert begrippen["instroom"] == definitie("instroom")
+    assert begrippen["instroom"].startswith("**Instroom** — cliënten bij wie")
 
 
 def test_the_duiding_travels_into_the_report(report) -> None:
