@@ -82,3 +82,29 @@ def test_a_file_that_breaks_a_rule_fails_with_a_clear_error(tmp_path, name, text
     # the error never repeats what may be personal
     for value in ("999912345", "a.b@example.nl", "12345678"):
         assert value not in str(raised.value)
+
+
+def test_a_page_shows_the_duiding_of_its_page_gemeente_and_period(tmp_path) -> None:
+    from sdw.dashboard.duiding import blok
+
+    write(tmp_path, "0999.yml", GOOD)
+    shown = blok("overzicht", "0999", date(2025, 1, 1), date(2025, 12, 1), folder=tmp_path)
+    items = shown.children[1].children
+    assert shown.className == "duiding" and len(items) == 1
+    assert items[0].children[1].startswith("De daling in het tweede halfjaar")
+    # one figure's duiding, another period, another page, another gemeente: nothing or less
+    assert blok("overzicht", "0999", date(2025, 1, 1), date(2025, 1, 1), folder=tmp_path,
+                figuur="instroom") is None  # fmt: skip
+    march = blok("overzicht", "0999", date(2024, 3, 1), date(2024, 3, 1), folder=tmp_path)
+    assert [li.children[1] for li in march.children[1].children] == ["Vorig jaar."]
+    assert blok("doelen", "0999", date(2025, 1, 1), date(2025, 12, 1), folder=tmp_path) is None
+    assert blok("overzicht", "0363", date(2025, 1, 1), date(2025, 12, 1), folder=tmp_path) is None
+    # the last month selected counts whole: a duiding of December shows with "t/m december"
+    write(tmp_path, "0999.yml", GOOD.replace('"2025"', "2025-12"))
+    assert blok("overzicht", "0999", date(2025, 12, 1), date(2025, 12, 1), folder=tmp_path)
+    # a broken file does not break the page: the block says what is wrong
+    write(tmp_path, "0999.yml", GOOD.replace("keten-en-kwaliteit", "ketens"))
+    broken = blok("overzicht", "0999", date(2025, 1, 1), date(2025, 12, 1), folder=tmp_path)
+    assert broken.className == "duiding duiding-fout" and "unknown pagina" in broken.children[1]
+    with pytest.raises(ValueError, match="unknown page"):
+        blok("start", "0999", date(2025, 1, 1), date(2025, 12, 1), folder=tmp_path)
