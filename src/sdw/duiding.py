@@ -36,13 +36,14 @@ import yaml
 
 from sdw.config import PROJECT_DIR
 
-# The dashboard's pages (their URL paths) and the report.
+# The dashboard's pages by name (sdw.dashboard.page.Page.naam: the URL path without "/"; the
+# Overzicht is "/"), with their titles.
 PAGINAS = {
     "overzicht": "Overzicht",
-    "inkoop-en-markt": "Inkoop en markt",
+    "inkoop": "Inkoop en markt",
     "aanbieder": "Aanbieder",
-    "wijk-en-regio": "Wijk en regio",
-    "keten-en-kwaliteit": "Keten en kwaliteit",
+    "wijk": "Wijk en regio",
+    "keten": "Keten en kwaliteit",
     "doelen": "Doelen",
     "verkenner": "Verkenner",
 }

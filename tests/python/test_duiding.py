@@ -19,7 +19,7 @@ duiding:
     tekst: >
       De daling in het tweede halfjaar komt door
       de nieuwe toegang per 1 juli.
-  - pagina: keten-en-kwaliteit
+  - pagina: keten
     periode: 2025-H2
     tekst: Twee aanbieders stapten over op nieuwe software.
   - pagina: overzicht
@@ -40,7 +40,7 @@ def test_a_duiding_file_is_read_with_its_periods(tmp_path) -> None:
     found = duiding.load(tmp_path, gemeenten=["0999", "0363"])
     assert [(d.pagina, d.periode, d.figuur) for d in found] == [
         ("overzicht", "2025", "clienten_in_zorg"),
-        ("keten-en-kwaliteit", "2025-H2", None),
+        ("keten", "2025-H2", None),
         ("overzicht", "2024-03", None),
     ]
     assert found[0].tekst == (
@@ -61,7 +61,7 @@ def test_a_duiding_file_is_read_with_its_periods(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "error"),
     [
-        ("0999.yml", GOOD.replace("keten-en-kwaliteit", "ketens"), r"duiding 2: unknown pagina"),
+        ("0999.yml", GOOD.replace("keten", "ketens"), r"duiding 2: unknown pagina"),
         ("0999.yml", GOOD.replace("2025-H2", "2025-H3"), r"duiding 2: periode '2025-H3'"),
         ("0999.yml", GOOD.replace('"0999"', '"0998"'), r"holds gemeente 0998"),
         ("0998.yml", GOOD.replace('"0999"', '"0998"'), r"unknown gemeente 0998"),
@@ -103,7 +103,7 @@ def test_a_page_shows_the_duiding_of_its_page_gemeente_and_period(tmp_path) -> N
     write(tmp_path, "0999.yml", GOOD.replace('"2025"', "2025-12"))
     assert blok("overzicht", "0999", date(2025, 12, 1), date(2025, 12, 1), folder=tmp_path)
     # a broken file does not break the page: the block says what is wrong
-    write(tmp_path, "0999.yml", GOOD.replace("keten-en-kwaliteit", "ketens"))
+    write(tmp_path, "0999.yml", GOOD.replace("keten", "ketens"))
     broken = blok("overzicht", "0999", date(2025, 1, 1), date(2025, 12, 1), folder=tmp_path)
     assert broken.className == "duiding duiding-fout" and "unknown pagina" in broken.children[1]
     with pytest.raises(ValueError, match="unknown page"):

@@ -97,7 +97,7 @@ def report(demo, tmp_path_factory):
         "duiding:\n"
         f"  - {{pagina: overzicht, periode: '{jaar}', figuur: clienten_in_zorg,\n"
         "     tekst: De daling in de zomer komt door de nieuwe toegang.}\n"
-        f"  - {{pagina: keten-en-kwaliteit, periode: '{jaar}-H2',\n"
+        f"  - {{pagina: keten, periode: '{jaar}-H2',\n"
         "     tekst: Twee aanbieders stapten over op nieuwe software.}\n"
         f"  - {{pagina: overzicht, periode: '{jaar - 1}', tekst: Over het jaar ervoor.}}\n",
         encoding="utf-8",
