@@ -94,7 +94,9 @@ def test_a_page_shows_the_duiding_of_its_page_gemeente_and_period(tmp_path) -> N
     assert items[0].children[1].startswith("De daling in het tweede halfjaar")
     # one figure's duiding, another period, another page, another gemeente: nothing or less
     assert blok("overzicht", "0999", date(2025, 1, 1), date(2025, 1, 1), folder=tmp_path,
-                figuur="instroom") is None  # fmt: skip
+                figuren={"instroom"}) is None  # fmt: skip
+    assert blok("overzicht", "0999", date(2025, 1, 1), date(2025, 1, 1), folder=tmp_path,
+                behalve={"clienten_in_zorg"}) is None  # fmt: skip
     march = blok("overzicht", "0999", date(2024, 3, 1), date(2024, 3, 1), folder=tmp_path)
     assert [li.children[1] for li in march.children[1].children] == ["Vorig jaar."]
     assert blok("doelen", "0999", date(2025, 1, 1), date(2025, 12, 1), folder=tmp_path) is None
