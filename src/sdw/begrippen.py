@@ -68,17 +68,38 @@ def van_mart(model: str) -> dict[str, str]:
     return {term: definitie(term) for term in dict.fromkeys(found)}
 
 
-def van_kolom(model: str, column: str) -> str:
-    """What a user reads about a column: its `meta.definitie` (Dutch) where the YAML has one,
-    else the Dutch definitions of the terms its description refers to, else the description."""
+def heeft_nl(model: str, column: str) -> bool:
+    """Whether a user reads the column in Dutch (its own block, meta.definitie or a term)."""
+    entry = _column(model, column)
+    return bool(
+        doc_blocks().get(f"{model}__{column}{NL}")
+        or _meta(entry).get("definitie")
+        or used(entry.get("description"))
+    )
+
+
+def _meta(entry: dict) -> dict:
+    return entry.get("meta") or (entry.get("config") or {}).get("meta") or {}
+
+
+def _column(model: str, column: str) -> dict:
     for entry in model_yaml()[model].get("columns", []):
-        if entry["name"] != column:
-            continue
-        meta = entry.get("meta") or (entry.get("config") or {}).get("meta") or {}
-        if meta.get("definitie"):
-            return " ".join(str(meta["definitie"]).split())
-        refs = used(entry.get("description"))
-        if refs:
-            return " ".join(" ".join(definitie(term).split()) for term in refs)
-        return " ".join((entry.get("description") or "").split())
+        if entry["name"] == column:
+            return entry
     raise KeyError(f"{model}.{column} is not in the model YAML")
+
+
+def van_kolom(model: str, column: str) -> str:
+    """What a user reads about a column: its Dutch block `<model>__<column>_nl`
+    (models/marts/_kolommen_nl.md) or `meta.definitie`, else the Dutch definitions of the terms
+    its description refers to, else the (English) description."""
+    own = doc_blocks().get(f"{model}__{column}{NL}")
+    if own:
+        return " ".join(own.split())
+    entry = _column(model, column)
+    if _meta(entry).get("definitie"):
+        return " ".join(str(_meta(entry)["definitie"]).split())
+    refs = used(entry.get("description"))
+    if refs:
+        return " ".join(" ".join(definitie(term).split()) for term in refs)
+    return " ".join((entry.get("description") or "").split())

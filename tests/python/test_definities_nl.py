@@ -22,7 +22,7 @@ def test_every_glossary_term_has_a_dutch_definition_and_no_more() -> None:
     dutch = {
         name.removesuffix(begrippen.NL)
         for name in begrippen.doc_blocks()
-        if name.endswith(begrippen.NL)
+        if name.endswith(begrippen.NL) and "__" not in name  # <mart>__<column>_nl: columns
     }
     assert set(terms) == dutch
     for term in terms:
@@ -67,3 +67,20 @@ def test_a_column_with_a_dutch_definition_of_its_own_shows_it(monkeypatch) -> No
     assert begrippen.van_kolom("m", "a") == "Eigen tekst."
     assert begrippen.van_kolom("m", "b") == "Plain English."
     assert begrippen.van_mart("m") == {"client": begrippen.definitie("client")}
+
+
+def test_every_measure_a_panel_shows_is_explained_in_dutch() -> None:
+    from sdw.dashboard.pages import PAGES
+
+    measures = {(p.model, m) for page in PAGES for p in page.panels for m in p.measures}
+    assert len(measures) > 20
+    assert not [f"{model}.{column}" for model, column in sorted(measures)
+                if not begrippen.heeft_nl(model, column)]  # fmt: skip
+    for model, column in measures:
+        text = begrippen.van_kolom(model, column)
+        assert not ENGLISH.search(text), (model, column, ENGLISH.search(text).group(0))
+    # no Dutch column text for a column that does not exist (a renamed or dropped one)
+    for name in begrippen.doc_blocks():
+        if "__" in name and name.endswith(begrippen.NL):
+            model, column = name.removesuffix(begrippen.NL).split("__", 1)
+            assert column in {c["name"] for c in begrippen.model_yaml()[model]["columns"]}, name

@@ -60,14 +60,13 @@ def markdown(model: str, columns: list[str]) -> str:
     lines = [f"Bron: **`marts.{model}`**", ""]
     # One line per measure: a glossary block's line breaks and paragraphs would end the list item.
     lines += [f"- **`{name}`**: {begrippen.van_kolom(model, name)}" for name in columns]
-    shown = {term for name in columns for term in begrippen.used(_column_yaml(model, name))}
-    rest = [text for term, text in begrippen.van_mart(model).items() if term not in shown]
-    lines += ["", *(" ".join(text.split()) + "\n" for text in rest)]
+    shown = "\n".join(lines)
+    # then the terms of the mart and of these measures, as the glossary defines them
+    yaml = _models()[model]
+    refs = begrippen.used(yaml.get("description"))
+    for col in yaml.get("columns", []):
+        if col["name"] in columns:
+            refs += begrippen.used(col.get("description"))
+    terms = [" ".join(begrippen.definitie(term).split()) for term in dict.fromkeys(refs)]
+    lines += ["", *(text + "\n" for text in terms if text not in shown)]
     return "\n".join(lines).strip()
-
-
-def _column_yaml(model: str, name: str) -> str:
-    for col in _models()[model].get("columns", []):
-        if col["name"] == name:
-            return col.get("description", "")
-    raise KeyError(f"{model}.{name} is not in the model YAML")
