@@ -186,6 +186,17 @@ def _rekey(args: argparse.Namespace) -> None:
     )
 
 
+def _rapport(args: argparse.Namespace) -> None:
+    from sdw.rapport import rapport
+
+    result = rapport(settings(), args.gemeente, args.periode, args.out, pdf=not args.no_pdf)
+    written = f"{result.html}" + (f" and {result.pdf}" if result.pdf else "")
+    print(
+        f"report on {result.gemeente_naam} {args.periode} written to {written}; "
+        f"{result.duidingen} duiding(en), {result.onderdrukt} cells blanked"
+    )
+
+
 def _dashboard(args: argparse.Namespace) -> None:
     from sdw.dashboard import serve
 
@@ -316,6 +327,20 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     rekey.add_argument("--confirm", action="store_true", help="really drop the loaded messages")
     rekey.set_defaults(handler=_rekey)
+
+    report = commands.add_parser(
+        "rapport", help="a report for the gemeenteraad (HTML and PDF, in Dutch, suppressed)",
+        description="Write rapport-CODE-YEAR.html (self-contained) and .pdf (printed by "
+        "headless Chromium: SDW_CHROMIUM or /usr/bin/chromium) into DIR: key figures, the "
+        "monthly trend, the CBS comparison, the budget, the targets and the duiding "
+        "(SDW_DUIDING_DIR). Only shareable marts, suppressed as `sdw export parquet` does; "
+        "no count of persons below the threshold.",
+    )  # fmt: skip
+    report.add_argument("--gemeente", required=True, metavar="CODE", help="CBS gemeentecode")
+    report.add_argument("--periode", required=True, type=int, metavar="YEAR", help="the year")
+    report.add_argument("--out", required=True, type=Path, metavar="DIR")
+    report.add_argument("--no-pdf", action="store_true", help="write the HTML only")
+    report.set_defaults(handler=_rapport)
 
     dashboard = commands.add_parser(
         "dashboard", help="open the stuurinformatie dashboard on the warehouse (read-only)",

@@ -15,7 +15,8 @@ findings that name records, and any mart added later without the key) is not wri
 shareable mart with a column named like a person key (pseudonym, bsn, geboorte*, postcode) is
 refused outright. Secondary suppression runs over all shareable marts together, because a total
 in one can give away a blanked cell in another; each row lists its blanked cells in
-`onderdrukte_cellen`.
+`onderdrukte_cellen`. The manifest gives each mart's terms with their Dutch definitions
+(`begrippen`, from models/_glossary_nl.md).
 
 `--person-level` (export_parquet(person_level=True)) is for engineers: every mart, unsuppressed,
 with a manifest that says it is not for sharing.
@@ -32,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from sdw import begrippen
 from sdw.config import PROJECT_DIR, Settings, dbt_var
 from sdw.disclosure import SmallCells, Suppression, parse_rule
 from sdw.serving import reader
@@ -105,6 +107,18 @@ def _write_frame(writer, frame: pd.DataFrame, types: dict[str, str], target: Pat
     writer.unregister("mart")
 
 
+def suppress(con, rules: dict[str, SmallCells], minimum: int) -> Suppression:
+    """The aggregate marts, suppressed together: their totals meet across marts. Everything
+    that leaves the warehouse (this export, `sdw rapport`) blanks the same cells."""
+    frames = {
+        name: con.execute(f"select * from marts.{name}")
+        .df()
+        .sort_values(list(rules[name].keys), kind="stable")
+        for name in rules
+    }
+    return Suppression(frames, rules).run(minimum)
+
+
 def export_parquet(settings: Settings, out_dir: Path, *, person_level: bool = False) -> dict:
     minimum = int(dbt_var("kleine_aantallen_drempel"))
     marts = published_marts()
@@ -129,15 +143,8 @@ def export_parquet(settings: Settings, out_dir: Path, *, person_level: bool = Fa
                 keys = [column for column in columns if PERSON_KEY.search(column)]
                 if keys:
                     raise ValueError(f"{name} is marked shareable but has person keys: {keys}")
-        # Suppression runs over the aggregate marts together: their totals meet across marts.
         rules = {name: mart.rule for name, mart in chosen.items() if mart.rule and not person_level}
-        frames = {
-            name: con.execute(f"select * from marts.{name}")
-            .df()
-            .sort_values(list(rules[name].keys), kind="stable")
-            for name in rules
-        }
-        suppression = Suppression(frames, rules).run(minimum)
+        suppression = suppress(con, rules, minimum)
         writer = duckdb.connect()
         for name, mart in chosen.items():
             target = out_dir / f"{name}.parquet"
@@ -167,6 +174,8 @@ def export_parquet(settings: Settings, out_dir: Path, *, person_level: bool = Fa
                     "rows": rows,
                     "small_cell_rule": rules[name].as_dict() if name in rules else None,
                     "rows_with_suppressed_cells": suppressed,
+                    # what its figures mean, in Dutch, for whoever receives the file
+                    "begrippen": begrippen.van_mart(name),
                 }
             )
         writer.close()

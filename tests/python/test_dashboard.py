@@ -194,9 +194,9 @@ def test_dashboard_pages_filters_definitions(dashboard, browser) -> None:
     drawn = traces(page, "herhaald")["Herhaald beroep"]["x"]
     assert sorted(drawn) == pytest.approx(sorted(float(r[0]) for r in herhaald))
 
-    # A definition is one click away and is the project's text: the glossary's instroom.
-    glossary = (PROJECT_DIR / "models" / "_glossary.md").read_text(encoding="utf-8")
-    instroom = re.search(r"{% docs instroom %}(.*?){% enddocs %}", glossary, re.S).group(1)
+    # A definition is one click away and is the project's text: the glossary's instroom (Dutch).
+    glossary = (PROJECT_DIR / "models" / "_glossary_nl.md").read_text(encoding="utf-8")
+    instroom = re.search(r"{% docs instroom_nl %}(.*?){% enddocs %}", glossary, re.S).group(1)
     words = " ".join(instroom.replace("**", "").split())[:60]
     card = page.locator("#kaart-clienten")
     card.get_by_text("Definitie").click()

@@ -8,6 +8,11 @@ runs as (
     select * from {{ ref('stg_kwaliteit__check_runs') }}
 ),
 
+-- what a user reads about the check, in Dutch (a check without a row shows its identifier)
+check_namen as (
+    select * from {{ ref('kwaliteitscontrole') }}
+),
+
 latest_run as (
     select
         check_name,
@@ -55,6 +60,7 @@ final as (
     select
         {{ surrogate_key(['history.check_name', 'history.finding_key']) }} as finding_id,
         history.check_name,
+        coalesce(check_namen.naam, history.check_name) as check_naam,
         check_texts.severity,
         latest_detail.gemeente_code,
         latest_detail.aanbieder_agb,
@@ -63,6 +69,7 @@ final as (
         latest_detail.finding_date,
         latest_detail.detail,
         check_texts.explanation,
+        check_namen.uitleg,
         history.first_detected_at,
         history.last_detected_at,
         history.detected_in_runs,
@@ -81,6 +88,8 @@ final as (
             and check_texts.recency = 1
     inner join latest_run
         on history.check_name = latest_run.check_name
+    left join check_namen
+        on history.check_name = check_namen.check_name
 )
 
 select * from final

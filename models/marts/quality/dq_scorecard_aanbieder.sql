@@ -12,6 +12,10 @@ checks as (
     from {{ ref('stg_kwaliteit__check_runs') }}
 ),
 
+check_namen as (
+    select * from {{ ref('kwaliteitscontrole') }}
+),
+
 berichten as (
     select
         aanbieder_agb,
@@ -54,12 +58,15 @@ final as (
         maanden.maand_start,
         checks.check_name,
         checks.severity,
+        coalesce(check_namen.naam, checks.check_name) as check_naam,
         coalesce(berichten.berichten, 0) as berichten,
         coalesce(finding_counts.open_findings, 0) as open_findings,
         cast(100 * coalesce(finding_counts.open_findings, 0) as double precision)
         / nullif(berichten.berichten, 0) as findings_per_100_berichten
     from maanden
     cross join checks
+    left join check_namen
+        on checks.check_name = check_namen.check_name
     left join berichten
         on
             maanden.aanbieder_agb = berichten.aanbieder_agb

@@ -1,6 +1,7 @@
 """Every figure's definition, read from the dbt project: a mart's and a column's description in
 the model YAML, with `{{ doc('term') }}` replaced by the glossary's doc block, as dbt renders
-it. Read from the source files, so the dashboard needs no `dbt docs generate` first."""
+it. Read from the source files, so the dashboard needs no `dbt docs generate` first. What a
+user sees (`markdown`, the "Definitie" of a panel) is Dutch: the glossary's Dutch blocks."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from functools import cache
 
 import yaml
 
+from sdw import begrippen
 from sdw.config import PROJECT_DIR
 
 MODELS = PROJECT_DIR / "models"
@@ -53,8 +55,18 @@ def column(model: str, name: str) -> str:
 
 
 def markdown(model: str, columns: list[str]) -> str:
-    """The definition a panel shows: what one row of the mart is, then each measure it plots."""
-    lines = [f"**`marts.{model}`** — {mart(model)}", ""]
+    """The definition a panel shows, in Dutch (sdw.begrippen): each measure it plots, then the
+    other terms of the mart, and the mart it comes from."""
+    lines = [f"Bron: **`marts.{model}`**", ""]
     # One line per measure: a glossary block's line breaks and paragraphs would end the list item.
-    lines += [f"- **`{name}`**: {' '.join(column(model, name).split())}" for name in columns]
-    return "\n".join(lines)
+    lines += [f"- **`{name}`**: {begrippen.van_kolom(model, name)}" for name in columns]
+    shown = "\n".join(lines)
+    # then the terms of the mart and of these measures, as the glossary defines them
+    yaml = _models()[model]
+    refs = begrippen.used(yaml.get("description"))
+    for col in yaml.get("columns", []):
+        if col["name"] in columns:
+            refs += begrippen.used(col.get("description"))
+    terms = [" ".join(begrippen.definitie(term).split()) for term in dict.fromkeys(refs)]
+    lines += ["", *(text + "\n" for text in terms if text not in shown)]
+    return "\n".join(lines).strip()

@@ -5,15 +5,20 @@ A new page is a module here with its panels (SQL, figure, `Panel`) and one line 
 
 from __future__ import annotations
 
+from sdw.dashboard.duiding import met_duiding
 from sdw.dashboard.page import Page, Panel
 from sdw.dashboard.pages import aanbieder, inkoop, keten, overzicht, wijk
 
+# Each page with the analysts' duiding (sdw.dashboard.duiding) in its cards and below them.
 PAGES: list[Page] = [
-    overzicht.PAGE,
-    inkoop.PAGE,
-    aanbieder.PAGE,
-    wijk.PAGE,
-    keten.PAGE,
+    met_duiding(page)
+    for page in (
+        overzicht.PAGE,
+        inkoop.PAGE,
+        aanbieder.PAGE,
+        wijk.PAGE,
+        keten.PAGE,
+    )
 ]
 
 

@@ -36,13 +36,13 @@ order by a.product_categorie
 
 # The aanbieder's open findings per check and month of the period.
 BEVINDINGEN = """
-select s.maand_start, s.check_name, sum(s.open_findings) as open_findings
+select s.maand_start, s.check_naam, sum(s.open_findings) as open_findings
 from marts.dq_scorecard_aanbieder as s
 where
     s.gemeente_code = $gemeente and s.aanbieder_agb = $aanbieder
     and s.maand_start between $van and $tot
-group by s.maand_start, s.check_name
-order by s.maand_start, s.check_name
+group by s.maand_start, s.check_naam
+order by s.maand_start, s.check_naam
 """
 
 
@@ -103,7 +103,7 @@ def fig_bevindingen(frame: pd.DataFrame, where: Filter) -> go.Figure:
                 x=part.maand_start, y=part.open_findings, name=check,
                 marker_color=PALET[i % len(PALET)], hovertemplate="%{y} open" + NAAM,
             )
-            for i, (check, part) in enumerate(frame.groupby("check_name", sort=True))
+            for i, (check, part) in enumerate(frame.groupby("check_naam", sort=True))
         ]
     )  # fmt: skip
     return basis(

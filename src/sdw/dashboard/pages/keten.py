@@ -14,7 +14,7 @@ from sdw.dashboard.queries import Filter
 SCORECARD_AANBIEDER = """
 select
     s.aanbieder_agb,
-    s.check_name,
+    s.check_naam,
     min(s.severity) as severity,
     sum(s.open_findings) as open_findings,
     sum(s.berichten) as berichten,
@@ -24,15 +24,16 @@ inner join marts.dim_aanbieder as a on s.aanbieder_agb = a.aanbieder_agb
 where
     s.gemeente_code = $gemeente and s.maand_start between $van and $tot
     and case $standard when 'iwmo' then a.levert_wmo else a.levert_jeugd end
-group by s.aanbieder_agb, s.check_name
-order by s.aanbieder_agb, s.check_name
+group by s.aanbieder_agb, s.check_naam
+order by s.aanbieder_agb, s.check_naam
 """
 
 
 def fig_scorecard(frame: pd.DataFrame, where: Filter) -> go.Figure:
-    z = frame.pivot(index="aanbieder_agb", columns="check_name", values="open_findings")
+    # each check by its Dutch name (seed kwaliteitscontrole)
+    z = frame.pivot(index="aanbieder_agb", columns="check_naam", values="open_findings")
     per_100 = frame.pivot(
-        index="aanbieder_agb", columns="check_name", values="findings_per_100_berichten"
+        index="aanbieder_agb", columns="check_naam", values="findings_per_100_berichten"
     )
     fig = go.Figure(
         go.Heatmap(
