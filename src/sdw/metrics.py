@@ -41,6 +41,12 @@ GRAIN_LABELS = {
     "year": "Jaar",
 }
 METRIC_TIME = "metric_time"
+# Entities users may split by, by their code (the person-level ones, client, are not offered).
+ENTITIES = {
+    "gemeente": "Gemeente (code)",
+    "aanbieder": "Aanbieder (AGB-code)",
+    "domein": "Domein (code)",
+}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -185,8 +191,17 @@ def dimensions(
 
     labels = _dimension_labels(manifest)
     with _lock:
-        found = engine(postgres, manifest).simple_dimensions_for_metrics(list(metric_names))
-    names = {d.dunder_name for d in found if d.type is DimensionType.CATEGORICAL}
+        mf = engine(postgres, manifest)
+        found = mf.simple_dimensions_for_metrics(list(metric_names))
+        entities = mf.entities_for_metrics(list(metric_names))
+    # A fact's own `standard` is offered once, as the shared domein.
+    names = {
+        d.dunder_name
+        for d in found
+        if d.type is DimensionType.CATEGORICAL and not d.dunder_name.endswith("__standard")
+    }
+    labels |= ENTITIES
+    names |= {e.name for e in entities if e.name in ENTITIES}
     return sorted(
         (Dimension(name, labels.get(name, name)) for name in names),
         key=lambda d: (d.label.lower(), d.name),
@@ -200,7 +215,8 @@ def _where(query: MetricQuery) -> list[str]:
             raise MetricQueryError(f"not a dimension name: {name!r}")
         if values:
             listed = ", ".join(_literal(v) for v in values)
-            clauses.append(f"{{{{ Dimension('{name}') }}}} in ({listed})")
+            kind = "Dimension" if "__" in name else "Entity"  # gemeente, aanbieder, domein
+            clauses.append(f"{{{{ {kind}('{name}') }}}} in ({listed})")
     return clauses
 
 
