@@ -194,11 +194,14 @@ def dimensions(
         mf = engine(postgres, manifest)
         found = mf.simple_dimensions_for_metrics(list(metric_names))
         entities = mf.entities_for_metrics(list(metric_names))
-    # A fact's own `standard` is offered once, as the shared domein.
+    # A fact's own `standard` is offered once, as the shared domein; multi-hop paths
+    # (toewijzing__client__wijk) repeat a dimension a direct entity already gives.
     names = {
         d.dunder_name
         for d in found
-        if d.type is DimensionType.CATEGORICAL and not d.dunder_name.endswith("__standard")
+        if d.type is DimensionType.CATEGORICAL
+        and not d.dunder_name.endswith("__standard")
+        and d.dunder_name.count("__") == 1  # not the same dimension again via another entity
     }
     labels |= ENTITIES
     names |= {e.name for e in entities if e.name in ENTITIES}
