@@ -266,9 +266,12 @@ def callbacks(app: Dash, warehouse: Path) -> None:
             sql = metrics.sql(query, postgres=_postgres())
             with reader(warehouse) as con:
                 frame = metrics.run(con, query)
-        except metrics.MetricQueryError as error:
-            melding = f"Deze combinatie kan niet: {str(error).splitlines()[0]}"
-            return leeg("Deze combinatie kan niet"), [], [], "", "", melding
+        except metrics.MetricQueryError as error:  # MetricFlow's reason, for the analyst
+            melding = (
+                "Deze combinatie kan niet: niet elke maatstaf kent deze uitsplitsing of "
+                "tijdseenheid (een maandcijfer bestaat bijvoorbeeld niet per dag)."
+            )
+            return leeg("Deze combinatie kan niet"), [], [], str(error), "", melding
         shown = tabel(frame, query)
         columns = [{"name": c, "id": c} for c in shown.columns]
         data = shown.head(MAX_RIJEN).astype(object).where(shown.notna(), None).to_dict("records")
