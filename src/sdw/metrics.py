@@ -259,7 +259,11 @@ def sql(query: MetricQuery, postgres: bool = False, manifest: Path = MANIFEST) -
 def run(con: Any, query: MetricQuery, manifest: Path = MANIFEST) -> pd.DataFrame:
     """The query's result on the connection (DuckDB or PostgreSQL): a column per group-by item
     (the time column `metric_time__<grain>` first) and one per metric, rows in that order."""
-    frame = con.execute(sql(query, postgres=is_postgres(con), manifest=manifest)).df()
+    postgres = is_postgres(con)
+    if postgres:  # date_trunc gives a timestamptz there: midnight UTC, not the day before
+        con.execute("set time zone 'UTC'")
+    frame = con.execute(sql(query, postgres=postgres, manifest=manifest)).df()
     if query.time_column and query.time_column in frame:
-        frame[query.time_column] = pd.to_datetime(frame[query.time_column])
+        column = pd.to_datetime(frame[query.time_column], utc=postgres)
+        frame[query.time_column] = column.dt.tz_localize(None) if postgres else column
     return frame
