@@ -308,3 +308,53 @@ def test_unit_test_names_fit_postgres_identifiers():
         if len(test["name"].encode()) > 63
     ]
     assert not too_long, "unit test names longer than 63 bytes: " + ", ".join(too_long)
+
+
+def test_metrics_through_metricflow_give_the_same_on_postgres(fixture_warehouses, pg_server):
+    """sdw.metrics asks MetricFlow for PostgreSQL's SQL on that target: the same figures as on
+    DuckDB, and the mart's."""
+    from sdw.metrics import MetricQuery, run
+
+    duck_path, database = fixture_warehouses
+
+    def _cell(value):
+        if value is None or pd.isna(value):
+            return None
+        if isinstance(value, dt.date):
+            return pd.Timestamp(value)
+        return _value(value.item() if hasattr(value, "item") else value)
+
+    asked = [
+        MetricQuery(
+            ("clienten_in_zorg", "instroom", "uitstroom"), ("gemeente", "domein"), grain="month"
+        ),
+        MetricQuery(
+            ("wachttijd_mediaan", "wachttijd_p80", "zorgperioden_gestart"), ("domein__naam",)
+        ),
+        MetricQuery(
+            ("gedeclareerd_bedrag", "toewijzingen"), ("client__leeftijdsklasse",), grain="year"
+        ),
+    ]
+
+    def answers() -> list:
+        with reader(duck_path) as con:
+            return [
+                sorted(
+                    (tuple(map(_cell, row)) for row in run(con, q).itertuples(index=False)),
+                    key=repr,
+                )
+                for q in asked
+            ]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SDW_TARGET", "duckdb")
+        on_duck = answers()
+        use_postgres(patch, pg_server, database)
+        on_pg = answers()
+    assert on_pg == on_duck
+    with pg_connect(pg_server, database) as pg:
+        monthly = pg.execute(
+            "select maand_start, gemeente_code, standard, clienten_in_zorg, instroom, uitstroom "
+            "from marts.gemeente_clienten_maand"
+        ).fetchall()
+    assert monthly and on_pg[0] == sorted((tuple(map(_cell, row)) for row in monthly), key=repr)
