@@ -195,7 +195,8 @@ def test_regions_count_their_gemeenten_rows_not_their_figures(demo) -> None:
         "where regio_code in ('JZ99', 'IR99')",
     ):
         members[(soort, code)].add((gemeente, jaar))
-    assert {g for g, _ in members[("jeugdregio", "JZ99")]} == codes
+    # seed cbs_gemeenten puts every demo gemeente code in JZ99, these three among them
+    assert codes <= {g for g, _ in members[("jeugdregio", "JZ99")]}
     assert {g for g, _ in members[("inkoopregio", "IR99")]} == {"9001", "9002"}
 
     clients: dict[tuple, set] = defaultdict(set)
