@@ -64,7 +64,13 @@ final as (
         seen.heeft_wmo,
         seen.heeft_jeugd,
         seen.eerste_bericht_datum,
-        seen.laatste_bericht_datum
+        seen.laatste_bericht_datum,
+        -- A CBS buurt code is BU + gemeente (4) + wijk (2) + buurt (2): its wijk is WK + the six
+        -- digits before the buurt's two.
+        case
+            when latest_adres.buurt_code like 'BU%' and length(latest_adres.buurt_code) = 10
+                then 'WK' || substr(latest_adres.buurt_code, 3, 6)
+        end as wijk_code
     from latest
     inner join seen
         on latest.client_pseudonym = seen.client_pseudonym

@@ -10,6 +10,7 @@ exact instead of estimated from KWB's 15-24 band.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,3 +174,59 @@ def test_differences_with_cbs_follow_the_hulpvorm_crosswalk(demo) -> None:
     # no form, the own count falls short by several clients a year.
     assert abs(demostad_own - demostad_cbs) <= 3
     assert others_own < others_cbs - 6
+
+
+def test_regions_count_their_gemeenten_rows_not_their_figures(demo) -> None:
+    """The demo's three gemeenten form jeugdregio JZ99 (seed cbs_gemeenten) and two of them
+    inkoopregio IR99 (seed regio_indeling): each region's clients, zorgduur median and p80 are
+    those of the pooled zorgperioden of the generator's records, in the years each gemeente
+    belongs to the region."""
+    from test_stuurinformatie import Records, _peildatum, _quantile
+
+    config, truth = demo
+    peildatum = _peildatum(config.warehouse)
+    records = Records(truth, peildatum)
+    codes = {g["gemeente_code"] for g in truth["gemeenten"]}
+    # Membership is configuration (the seeds), year by year: JZ99 from 2021, IR99 from 2020.
+    members: dict[tuple, set] = defaultdict(set)
+    for soort, code, gemeente, jaar in query(
+        config,
+        "select regio_soort, regio_code, gemeente_code, jaar from cleaned.regio_gemeente_jaren "
+        "where regio_code in ('JZ99', 'IR99')",
+    ):
+        members[(soort, code)].add((gemeente, jaar))
+    # seed cbs_gemeenten puts every demo gemeente code in JZ99, these three among them
+    assert codes <= {g for g, _ in members[("jeugdregio", "JZ99")]}
+    assert {g for g, _ in members[("inkoopregio", "IR99")]} == {"9001", "9002"}
+
+    clients: dict[tuple, set] = defaultdict(set)
+    duur: dict[tuple, list[int]] = defaultdict(list)
+    for period in records.care_periods():
+        client, _, _, begin, end, _ = period
+        gemeente, standard = records.gemeente_standard(period)
+        for region, years in members.items():
+            for jaar in range(begin.year, (end or peildatum).year + 1):
+                if (gemeente, jaar) in years:
+                    clients[(*region, standard, jaar)].add(client)
+            if end is not None and (gemeente, end.year) in years:
+                duur[(*region, standard, end.year)].append((end - begin).days + 1)
+    rows = {
+        (r[0], r[1], r[2], r[3]): r[4:]
+        for r in query(
+            config,
+            "select regio_soort, regio_code, standard, jaar, gemeenten, clienten_in_zorg, "
+            "zorgperioden_beeindigd, zorgduur_mediaan, zorgduur_p80 from marts.regio_jaar "
+            "where regio_code in ('JZ99', 'IR99')",
+        )
+    }
+    assert set(rows) == set(clients)
+    for key, pooled in clients.items():
+        gemeenten, in_zorg, beeindigd, mediaan, p80 = rows[key]
+        assert gemeenten == len({g for g, jaar in members[key[:2]] if jaar == key[3]}), key
+        assert in_zorg == len(pooled), key
+        assert beeindigd == len(duur[key]), key
+        if duur[key]:
+            assert mediaan == pytest.approx(_quantile(duur[key], 0.5)), key
+            assert p80 == pytest.approx(_quantile(duur[key], 0.8)), key
+    # A pooled median is not the median of the gemeenten's medians: the region's own rows.
+    assert any(len(v) > 20 for v in duur.values())

@@ -270,6 +270,16 @@ def test_dashboard_pages_filters_definitions(dashboard, browser) -> None:
     )[0][0]
     gebieden = {y for t in traces(page, "marktaandeel").values() for y in t["y"]}
     assert len(gebieden) == shares
+    per_wijk = mart(
+        warehouse,
+        "select wijk_code, per_1000_inwoners from marts.wijk_clienten_jaar where gemeente_code = ? "
+        "and standard = 'ijw' and jaar = ? and leeftijdsklasse = '0-14' order by wijk_code",
+        code,
+        last.year,
+    )
+    drawn = traces(page, "wijk-clienten")["0-14"]
+    assert drawn["x"] == [r[0] for r in per_wijk] and len(per_wijk) > 1
+    assert drawn["y"] == pytest.approx([r[1] for r in per_wijk])
     choose(page, "tot", f"jun {last.year}")
     wait_for_selection(page, f"t/m juni {last.year}", len(pages["wijk"].panels))
 

@@ -24,6 +24,7 @@ final as (
         geslacht,
         postcode4,
         buurt_code,
+        wijk_code,
         heeft_wmo,
         heeft_jeugd,
         eerste_bericht_datum,

@@ -48,6 +48,60 @@ def fig_marktaandeel(frame: pd.DataFrame, where: Filter) -> go.Figure:
     )
 
 
+# Per wijk of the gemeente and age band: clients in zorg per 1,000 inwoners of the band in the
+# year of the period's last month, with CBS's own count for the wijk beside it.
+WIJK_CLIENTEN = """
+select
+    wijk_code,
+    coalesce(wijk_naam, wijk_code) as wijk,
+    leeftijdsklasse,
+    clienten_in_zorg,
+    inwoners,
+    per_1000_inwoners,
+    cbs_clienten_wijk
+from marts.wijk_clienten_jaar
+where
+    gemeente_code = $gemeente and standard = $standard and jaar = $jaar
+    and leeftijdsklasse <> 'onbekend'
+order by wijk_code, leeftijdsklasse
+"""
+
+
+def fig_wijk_clienten(frame: pd.DataFrame, where: Filter) -> go.Figure:
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=part.wijk_code, y=part.per_1000_inwoners, name=klasse,
+                marker_color=PALET[i % len(PALET)],
+                customdata=part[["clienten_in_zorg", "inwoners"]],
+                hovertemplate="%{y:.1f} per 1.000 (%{customdata[0]} van %{customdata[1]:.0f})"
+                + NAAM,
+            )
+            for i, (klasse, part) in enumerate(frame.groupby("leeftijdsklasse", sort=False))
+        ]
+    )  # fmt: skip
+    return basis(
+        fig,
+        barmode="group",
+        xaxis={"type": "category", "title": "Wijk"},
+        yaxis={"title": "Cliënten in zorg per 1.000 inwoners", "rangemode": "tozero"},
+        legend={"title": {"text": "Leeftijd "}, "orientation": "h", "y": 1.02, "yanchor": "bottom"},
+    )
+
+
+def uitleg_wijk(frame: pd.DataFrame, where: Filter) -> str:
+    eigen = frame.groupby("wijk_code").clienten_in_zorg.sum()
+    cbs = frame.groupby("wijk_code").cbs_clienten_wijk.first()
+    delen = [
+        f"{wijk}: {int(eigen[wijk])} eigen, CBS {int(cbs[wijk])}"
+        for wijk in eigen.index
+        if pd.notna(cbs[wijk])
+    ]
+    tekst = f"Jaar {where.tot.year}, naar woonwijk (laatste adres)."
+    return tekst + (" Cliënten naast de KWB-telling van het CBS: " + "; ".join(delen) + "."
+                    if delen else "")  # fmt: skip
+
+
 def uitleg_jaar(frame: pd.DataFrame, where: Filter) -> str:
     return f"Jaar {where.tot.year} (het jaar van de laatste maand in de periode)."
 
@@ -57,6 +111,12 @@ PAGE = Page(
     titel="Wijk en regio",
     voor="Voor beleid en wijkteams: waar de zorg terechtkomt.",
     panels=[
+        Panel(
+            "wijk-clienten", "Cliënten per 1.000 inwoners per wijk en leeftijd", "Gemeente",
+            "wijk_clienten_jaar",
+            ["clienten_in_zorg", "inwoners", "per_1000_inwoners", "cbs_clienten_wijk"],
+            WIJK_CLIENTEN, fig_wijk_clienten, breed=True, uitleg=uitleg_wijk,
+        ),
         Panel(
             "marktaandeel", "Marktaandeel per wijk", "Gemeente", "gemeente_marktaandeel_gebied",
             ["marktaandeel", "clienten", "clienten_in_gebied"], MARKTAANDEEL_GEBIED,
