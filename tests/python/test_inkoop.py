@@ -9,9 +9,11 @@ from the marts' SQL.
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from sdw.budget.load import ingest_budget
 from sdw.config import Settings
@@ -180,3 +182,176 @@ def test_dimensions_carry_the_names_and_the_code_where_none_is_known(demo):
         assert naam == (named or code or categorie), (standard, categorie, code)
     assert any(naam == code for _, _, code, naam in products)
     assert sum(naam != code for _, _, code, naam in products) > 10
+
+
+# --- market per segment and perceel ------------------------------------------------------------
+
+
+class Market:
+    """Per gemeente, standard, year, segment, perceel and aanbieder, from the generator's
+    records: the clients in zorg, the omzet, and whether it was active or contracted."""
+
+    def __init__(self, truth: dict, warehouse: Path) -> None:
+        from test_stuurinformatie import Records, _peildatum
+
+        self.records = records = Records(truth, _peildatum(warehouse))
+        catalogue = _csv(_budget_folder(warehouse), "*_inkoop.csv")
+        self.contracted: dict[tuple, set] = defaultdict(set)
+        by_code: dict[tuple, set] = defaultdict(set)
+        by_categorie: dict[tuple, set] = defaultdict(set)
+        self.years: dict[tuple, list[int]] = defaultdict(list)
+        for r in catalogue:
+            g, s, jaar = r["gemeente_code"], r["standard"], int(r["jaar"])
+            place = (r["segment"], r["perceel"] or None)
+            by_code[(g, s, jaar, r["productcategorie"], r["productcode"])].add(place)
+            by_categorie[(g, s, jaar, r["productcategorie"])].add(place)
+            self.contracted[(g, s, jaar, *place)].add(r["aanbieder_agb"])
+            if jaar not in self.years[(g, s)]:
+                self.years[(g, s)].append(jaar)
+
+        def place(g, s, jaar, categorie, code):
+            years = sorted(self.years[(g, s)])
+            nearest = min(max(jaar, years[0]), years[-1])
+            found = by_code.get((g, s, nearest, categorie, code))
+            if not found:
+                found = by_categorie.get((g, s, nearest, categorie))
+            return next(iter(found)) if found and len(found) == 1 else None
+
+        # A start the gemeente never issued a toewijzing for carries the product of the
+        # client's own first start (sdw.demo.generator._plant_unissued).
+        started: dict[tuple, set] = defaultdict(set)
+        for line in records.lines:
+            if line["begindatum"] and line["defect"] is None:
+                key = (line["gemeente_code"], line["standard"], line["aanbieder_agb"])
+                started[(*key, line["begindatum"])].add(
+                    (line["product_categorie"], line["product_code"])
+                )
+        self.clients: dict[tuple, set] = defaultdict(set)
+        self.omzet: dict[tuple, int] = defaultdict(int)
+        self.active: set[tuple] = set()
+        for period in records.care_periods():
+            client, line, agb, begin, end, _ = period
+            g, s = records.gemeente_standard(period)
+            if line is not None:
+                product = (line["product_categorie"], line["product_code"])
+            else:
+                products = started[(g, s, agb, begin.isoformat())]
+                assert len(products) == 1, (g, s, agb, begin)
+                product = next(iter(products))
+            for jaar in range(begin.year, (end or records.peildatum).year + 1):
+                where = place(g, s, jaar, *product)
+                if where is not None:
+                    self.clients[(g, s, jaar, *where, agb)].add(client)
+                    self.active.add((g, s, jaar, *where, agb))
+        for line in records.lines:
+            g, s, agb = line["gemeente_code"], line["standard"], line["aanbieder_agb"]
+            for begin, _, _, bedrag, code, _ in line["prestaties"]:
+                jaar = int(begin[:4])
+                where = place(g, s, jaar, line["product_categorie"], code)
+                if where is not None:
+                    self.omzet[(g, s, jaar, *where, agb)] += bedrag
+                    self.active.add((g, s, jaar, *where, agb))
+        last = records.peildatum.year
+        self.rows = set(self.active)
+        self.rows |= {(*k, agb) for k, agbs in self.contracted.items() for agb in agbs}
+        self.rows |= {(g, s, j + 1, *rest) for g, s, j, *rest in self.active if j < last}
+        self.known_years = {(g, s, j) for g, s, j, *_ in self.active}
+
+    def shares(self, key: tuple) -> tuple[float | None, float | None]:
+        market = [r for r in self.rows if r[:5] == key[:5]]
+        clients = sum(len(self.clients.get(r, ())) for r in market)
+        omzet = sum(self.omzet.get(r, 0) for r in market)
+        return (
+            len(self.clients.get(key, ())) / clients if clients else None,
+            self.omzet.get(key, 0) / omzet if omzet else None,
+        )
+
+
+def _approx(a, b) -> bool:
+    return (a is None and b is None) or (
+        a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
+    )
+
+
+@pytest.fixture(scope="module")
+def market(demo) -> Market:
+    truth, warehouse = demo
+    return Market(truth, warehouse)
+
+
+def test_market_share_per_aanbieder_per_segment(demo, market):
+    _, warehouse = demo
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute("select * from marts.inkoop_markt_aanbieder")
+        names = [c[0] for c in cursor.description]
+        found = {}
+        for values in cursor.fetchall():
+            r = dict(zip(names, values, strict=True))
+            key = (r["gemeente_code"], r["standard"], r["jaar"], r["segment"], r["perceel"])
+            found[(*key, r["aanbieder_agb"])] = r
+    assert set(found) == market.rows and len(found) > 50
+    for key, row in found.items():
+        previous = (*key[:2], key[2] - 1, *key[3:])
+        known = (*key[:2], key[2] - 1) in market.known_years
+        active, was_active = key in market.active, previous in market.active
+        assert row["is_actief"] == active, key
+        assert row["is_gecontracteerd"] == (key[-1] in market.contracted.get(key[:5], ())), key
+        assert row["clienten"] == len(market.clients.get(key, ())), key
+        assert float(row["omzet_eur"]) == pytest.approx(market.omzet.get(key, 0) / 100), key
+        clients, omzet = market.shares(key)
+        assert _approx(row["aandeel_clienten"], clients), key
+        assert _approx(row["aandeel_omzet"], omzet), key
+        before = market.shares(previous) if previous in market.rows else (None, None)
+        assert _approx(row["aandeel_clienten_vorig_jaar"], before[0]), key
+        assert _approx(row["aandeel_omzet_vorig_jaar"], before[1]), key
+        assert row["is_toetreder"] == ((active and not was_active) if known else None), key
+        assert row["is_vertrokken"] == ((was_active and not active) if known else None), key
+    # The planted successor enters; aanbieders enter and leave in the demo's own years too.
+    overname = demo[0]["gemeenten"][0]["overname"]
+    first = min(k[2] for k in market.active if k[-1] == overname["opvolger_agb"])
+    assert first == int(overname["vanaf"][:4])
+    assert found[next(k for k in found if k[2] == first and k[-1] == overname["opvolger_agb"])][
+        "is_toetreder"
+    ]
+    years = range(*demo[0]["years"])
+    assert any(r["is_toetreder"] for k, r in found.items() if k[2] in years)
+    assert any(r["is_vertrokken"] for r in found.values())
+    assert any(k[4] is not None for k in found) and any(k[4] is None for k in found)
+
+
+def test_market_per_segment_and_perceel(demo, market):
+    _, warehouse = demo
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute("select * from marts.inkoop_markt_segment")
+        names = [c[0] for c in cursor.description]
+        found = {}
+        for values in cursor.fetchall():
+            r = dict(zip(names, values, strict=True))
+            found[(r["gemeente_code"], r["standard"], r["jaar"], r["segment"], r["perceel"])] = r
+    assert set(found) == {r[:5] for r in market.rows} and len(found) > 20
+    for key, row in found.items():
+        members = [r for r in market.rows if r[:5] == key]
+        active = [r for r in members if r in market.active]
+        clients = set().union(*(market.clients.get(r, set()) for r in members))
+        assert row["actieve_aanbieders"] == len(active), key
+        assert row["clienten"] == len(clients), key
+        omzet = sum(market.omzet.get(r, 0) for r in members)
+        assert float(row["omzet_eur"]) == pytest.approx(omzet / 100), key
+        covered = key[2] in market.years[key[:2]]
+        contracted = len(market.contracted.get(key, ())) if covered else None
+        assert row["gecontracteerde_aanbieders"] == contracted, key
+        for measure, index in (("omzet", 1), ("clienten", 0)):
+            shares = sorted(
+                (s for s in (market.shares(r)[index] for r in members) if s is not None),
+                reverse=True,
+            )
+            cr3 = sum(shares[:3]) if shares else None
+            hhi = sum((100 * s) ** 2 for s in shares) if shares else None
+            assert _approx(row[f"cr3_{measure}"], cr3), (key, measure)
+            assert _approx(row[f"hhi_{measure}"], hhi), (key, measure)
+        known = (*key[:2], key[2] - 1) in market.known_years
+        previous = {r[-1] for r in market.active if r[:5] == (*key[:2], key[2] - 1, *key[3:])}
+        now = {r[-1] for r in active}
+        assert row["toetreders"] == (len(now - previous) if known else None), key
+        assert row["vertrekkers"] == (len(previous - now) if known else None), key
+    assert any(0 < (r["hhi_omzet"] or 0) < 10_000 for r in found.values())
