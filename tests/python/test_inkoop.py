@@ -44,6 +44,13 @@ def _csv(folder: Path, pattern: str) -> list[dict]:
     return rows
 
 
+def _rows(warehouse: Path, sql: str) -> list[dict]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute(sql)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def _budget_folder(warehouse: Path) -> Path:
     return Path(warehouse).parents[1] / "demo" / "budget"
 
@@ -355,3 +362,77 @@ def test_market_per_segment_and_perceel(demo, market):
         assert row["toetreders"] == (len(now - previous) if known else None), key
         assert row["vertrekkers"] == (len(previous - now) if known else None), key
     assert any(0 < (r["hhi_omzet"] or 0) < 10_000 for r in found.values())
+
+
+# --- contract use ------------------------------------------------------------------------------
+
+
+def test_contract_use_per_aanbieder_product_and_year(demo):
+    truth, warehouse = demo
+    contracts = {}
+    years: dict[tuple, set] = defaultdict(set)
+    for r in _csv(_budget_folder(warehouse), "*_inkoop.csv"):
+        key = (
+            r["gemeente_code"],
+            r["standard"],
+            int(r["jaar"]),
+            r["aanbieder_agb"],
+            r["productcategorie"],
+            r["productcode"],
+        )
+        contracts[key] = int(r["tarief_eurocent"])
+        years[key[:2]].add(key[2])
+    toegewezen: dict[tuple, list] = defaultdict(list)
+    declared: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for line in truth["care"]:
+        g, s, agb = line["gemeente_code"], line["standard"], line["aanbieder_agb"]
+        if not line["withdrawn"]:
+            jaar = int(line["ingangsdatum"][:4])
+            key = (g, s, jaar, agb, line["product_categorie"], line["product_code"])
+            toegewezen[key].append(line["bsn"])
+        for begin, _, volume, bedrag, code, _ in line["prestaties"]:
+            cell = declared[(g, s, int(begin[:4]), agb, line["product_categorie"], code)]
+            cell[0] += 1
+            cell[1] += volume
+            cell[2] += bedrag
+
+    def covered(key):
+        return min(years[key[:2]]) <= key[2] <= max(years[key[:2]])
+
+    expected = {k for k in (*contracts, *toegewezen, *declared) if covered(k)}
+    found = {
+        (
+            r["gemeente_code"],
+            r["standard"],
+            r["jaar"],
+            r["aanbieder_agb"],
+            r["product_categorie"],
+            r["product_code"],
+        ): r
+        for r in _rows(warehouse, "select * from marts.inkoop_contractgebruik")
+    }
+    assert set(found) == expected
+    for key, row in found.items():
+        tarief = contracts.get(key)
+        count, volume, bedrag = declared.get(key, (0, 0, 0))
+        clients = toegewezen.get(key, [])
+        assert row["is_gecontracteerd"] == (tarief is not None), key
+        assert row["is_zonder_contract"] == (tarief is None), key
+        assert row["is_ongebruikt"] == (tarief is not None and not clients and not count), key
+        assert row["toewijzingen"] == len(clients), key
+        assert row["clienten_toegewezen"] == len(set(clients)), key
+        assert row["declaratieregels"] == count, key
+        assert row["gedeclareerd_volume"] == volume, key
+        assert float(row["gedeclareerd_eur"]) == pytest.approx(bedrag / 100), key
+        if tarief is None:
+            assert row["tarief_eur"] is None and row["verschil_met_tarief_eur"] is None, key
+        else:
+            assert float(row["tarief_eur"]) == pytest.approx(tarief / 100), key
+            if count:
+                verschil = (bedrag - volume * tarief) / 100
+                assert float(row["verschil_met_tarief_eur"]) == pytest.approx(verschil), key
+    # Contracts used and unused, and care without a contract (unknown product codes), are in
+    # the demo.
+    assert sum(r["is_ongebruikt"] for r in found.values()) >= 1
+    assert sum(r["is_zonder_contract"] for r in found.values()) >= 1
+    assert sum(r["toewijzingen"] > 0 and r["is_gecontracteerd"] for r in found.values()) > 10
