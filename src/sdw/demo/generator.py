@@ -35,6 +35,8 @@ from sdw.demo.budget import write_budget
 from sdw.demo.catalogue import DOMAINS, FROM_GEMEENTE, STANDARDS, Domain
 from sdw.demo.cbs import CbsExtracts
 from sdw.demo.inbox import GroundTruth, Inbox
+from sdw.demo.inkoop import describe as describe_inkoop
+from sdw.demo.inkoop import met_overname, write_omzetplafonds
 from sdw.demo.render import (
     AangevraagdProduct,
     Delivery,
@@ -179,6 +181,7 @@ class _GemeenteRun:
         self.last_referentie: dict[str, str] = {}  # per aanbieder: its latest 315 reference
         self.tally: dict[tuple[str, str, str], int] = {}
         self.spend: dict[tuple[int, str, str], int] = {}
+        self.spend_aanbieder: dict[tuple[int, str, str], int] = {}  # (year, agb, categorie)
         # id(line) -> its prestaties as written, until the line's care record is written.
         self.declared: dict[int, list[list]] = {}
         self.years = range(period.first_day.year, period.horizon.year + 1)
@@ -206,6 +209,9 @@ class _GemeenteRun:
                 month = add_months(month, 1)
             client = simulate_client(
                 self.rng, domain, aanbieders, buurten, arrival, self.period, self.rates
+            )
+            client.aanbieder = met_overname(
+                client.aanbieder, self.gemeente, arrival, self.period.first_day
             )
             if not in_scope(client, self.period):
                 continue
@@ -830,6 +836,8 @@ class _GemeenteRun:
             if in_years and defect is None:
                 key = (first.year, domain.name, line.product.categorie)
                 self.spend[key] = self.spend.get(key, 0) + prestatie.bedrag
+                own = (first.year, client.aanbieder.agb, line.product.categorie)
+                self.spend_aanbieder[own] = self.spend_aanbieder.get(own, 0) + prestatie.bedrag
             if written:
                 self.declared[id(line)].append(
                     [
@@ -1030,12 +1038,13 @@ def write_demo(
             taken.update(set(valid_test_bsns()).difference(run.bsns))
             cbs.add_gemeente(gemeente, run.tally)
             write_budget(rng, out_dir / "budget", gemeente, year_range, run.spend)
+            write_omzetplafonds(out_dir / "budget", gemeente, year_range, run.spend_aanbieder)
             for name in totals["clients"]:
                 totals["clients"][name] += run.clients[name]
                 totals["persons_without_toewijzing"][name] += run.without_toewijzing[name]
             totals["product_lines"] += run.product_lines
             totals["prestaties"] += run.prestaties
-            summaries.append(_describe(gemeente))
+            summaries.append({**_describe(gemeente), **describe_inkoop(gemeente, period.first_day)})
     finally:
         cbs.close()
     _postcodes(out_dir / "postcode_buurt.csv", world)
