@@ -34,6 +34,7 @@ from sdw.config import dbt_var
 from sdw.demo.budget import write_budget
 from sdw.demo.catalogue import DOMAINS, FROM_GEMEENTE, STANDARDS, Domain
 from sdw.demo.cbs import CbsExtracts
+from sdw.demo.contract import ContractDefects
 from sdw.demo.inbox import GroundTruth, Inbox
 from sdw.demo.render import (
     AangevraagdProduct,
@@ -104,6 +105,8 @@ _REJECT_PRESTATIE = {
     "outside_period": "9307",
     "unknown_product_code": "9340",
     "invalid_bsn": "8187",
+    "tariff_above_contract": "0611",
+    "tariff_below_contract": "0611",
 }
 
 
@@ -154,8 +157,12 @@ class _GemeenteRun:
         rates: dict[str, float],
         plant_rng: random.Random,
         taken: frozenset[str] | set[str] = frozenset(),
+        contracts: ContractDefects | None = None,
     ) -> None:
         self.rng = rng
+        self.contracts = contracts or ContractDefects(
+            random.Random(0), gemeente, range(0), {}, truth
+        )
         # Defects added later draw from their own generator, so the rest stays byte-identical.
         self.plant_rng = plant_rng
         self.misaddressed: list[tuple[Client, date, str]] = []
@@ -524,6 +531,7 @@ class _GemeenteRun:
             for line, version in entries
         ]
         sent = self._send(client, "301", dagtekening, toewijzing(m, b, person, products))
+        self.contracts.toewijzingen_sent(client, (line for line, _ in entries))
         self._retour("302", sent)
 
     def _write_vow(self, client: Client, vow: Verzoek) -> None:
@@ -814,6 +822,11 @@ class _GemeenteRun:
             if delivered is None:
                 continue
             tarief = client.aanbieder.tarief(line.product, first.year)
+            defect = delivered.defect or self._defect_of(line)
+            if written and in_years and defect is None:
+                tarief, defect = self.contracts.tarief(
+                    client, line.product.code, first.year, tarief
+                )
             prestatie = Prestatie(
                 referentie=f"{self.gemeente.code}{line.nummer}{first:%Y%m}",
                 nummer=line.nummer,
@@ -826,7 +839,6 @@ class _GemeenteRun:
                 tarief=tarief,
                 bedrag=delivered.volume * tarief,
             )
-            defect = delivered.defect or self._defect_of(line)
             if in_years and defect is None:
                 key = (first.year, domain.name, line.product.categorie)
                 self.spend[key] = self.spend.get(key, 0) + prestatie.bedrag
@@ -925,6 +937,7 @@ class _GemeenteRun:
             )
 
     def _record_prestatie(self, client: Client, p: _Prestatie, sent: Sent, nummer: str) -> None:
+        self.contracts.prestatie_sent(client, p.prestatie, sent.identificatie, nummer)
         if p.defect == "unknown_product_code":
             self._record_unknown_code(client, p.line)
         elif p.defect is not None and p.defect != "invalid_bsn":
@@ -1025,11 +1038,21 @@ def write_demo(
     try:
         for gemeente in world:
             plant_rng = random.Random(f"{seed}/{gemeente.code}/unknown_gemeente_code")
-            run = _GemeenteRun(rng, gemeente, period, inbox, truth, rates, plant_rng, taken)
+            contracts = ContractDefects(
+                random.Random(f"{seed}/{gemeente.code}/contract"),
+                gemeente,
+                year_range,
+                rates,
+                truth,
+            )
+            run = _GemeenteRun(
+                rng, gemeente, period, inbox, truth, rates, plant_rng, taken, contracts
+            )
             run.run()
             taken.update(set(valid_test_bsns()).difference(run.bsns))
             cbs.add_gemeente(gemeente, run.tally)
             write_budget(rng, out_dir / "budget", gemeente, year_range, run.spend)
+            contracts.remove_from_catalogue(out_dir / "budget" / f"{gemeente.code}_inkoop.csv")
             for name in totals["clients"]:
                 totals["clients"][name] += run.clients[name]
                 totals["persons_without_toewijzing"][name] += run.without_toewijzing[name]
