@@ -474,13 +474,7 @@ def test_retours_reject_exactly_the_classes_the_gemeente_can_see_are_wrong(demo:
             assert codes == ({"9347"} if retour.number == "316" else {"9349"})
 
 
-_PRESTATIE_CODES = {
-    "over_24h": "9321",
-    "volume_above_allocation": "9321",
-    "outside_period": "9307",
-    "tariff_above_contract": "0611",  # the tariff is not the contracted one
-    "tariff_below_contract": "0611",
-}
+_PRESTATIE_CODES = {"over_24h": "9321", "volume_above_allocation": "9321", "outside_period": "9307"}
 
 
 def test_325_answers_each_323_and_rejects_exactly_the_planted_prestaties(demo: Demo) -> None:

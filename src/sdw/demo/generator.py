@@ -105,8 +105,6 @@ _REJECT_PRESTATIE = {
     "outside_period": "9307",
     "unknown_product_code": "9340",
     "invalid_bsn": "8187",
-    "tariff_above_contract": "0611",
-    "tariff_below_contract": "0611",
 }
 
 
@@ -822,11 +820,6 @@ class _GemeenteRun:
             if delivered is None:
                 continue
             tarief = client.aanbieder.tarief(line.product, first.year)
-            defect = delivered.defect or self._defect_of(line)
-            if written and in_years and defect is None:
-                tarief, defect = self.contracts.tarief(
-                    client, line.product.code, first.year, tarief
-                )
             prestatie = Prestatie(
                 referentie=f"{self.gemeente.code}{line.nummer}{first:%Y%m}",
                 nummer=line.nummer,
@@ -839,6 +832,9 @@ class _GemeenteRun:
                 tarief=tarief,
                 bedrag=delivered.volume * tarief,
             )
+            defect = delivered.defect or self._defect_of(line)
+            if written and in_years and defect is None:
+                prestatie = self.contracts.price(client, prestatie)
             if in_years and defect is None:
                 key = (first.year, domain.name, line.product.categorie)
                 self.spend[key] = self.spend.get(key, 0) + prestatie.bedrag
