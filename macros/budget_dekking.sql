@@ -9,8 +9,16 @@
     {{ return(['gemeente_code', 'jaar', 'standard', 'segment']) }}
 {%- endmacro %}
 
-{#- The lines of `records` (stg_budget__plafonds or stg_budget__inkoop) that count. -#}
-{% macro huidige_budgetregels(records, files) -%}
+{#- What an aanbieder register covers: per gemeente, the AGB codes it names. A corrected
+    register replaces the names it gives; an aanbieder it leaves out keeps its earlier name. -#}
+{% macro register_dekking() -%}
+    {{ return(['gemeente_code', 'aanbieder_agb']) }}
+{%- endmacro %}
+
+{#- The lines of `records` (stg_budget__plafonds, stg_budget__inkoop or, with
+    register_dekking(), stg_budget__aanbieders) that count. -#}
+{% macro huidige_budgetregels(records, files, dekking=none) -%}
+    {%- set dekking = dekking or budget_dekking() %}
     select *
     from (
         select
@@ -18,7 +26,7 @@
             files.loaded_at,
             dense_rank() over (
                 partition by
-                    {%- for column in budget_dekking() %}
+                    {%- for column in dekking %}
                         records.{{ column }}{% if not loop.last %},{% endif %}
                     {%- endfor %}
                 order by files.loaded_at desc, records.file_id desc

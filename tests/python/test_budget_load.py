@@ -121,7 +121,8 @@ def test_the_demo_budget_files_load(tmp_path: Path, warehouse: Settings) -> None
     [gemeente] = build_gemeenten(rng, 20_000, 1, "0999", 60_000)
     write_budget(rng, tmp_path / "budget", gemeente, range(2024, 2026), {})
     report = ingest_budget([tmp_path / "budget"], warehouse)
-    assert (report.loaded, report.quarantined) == (2, 0)
+    # The catalogue (with product names and percelen), the budget and the aanbieder register.
+    assert (report.loaded, report.quarantined) == (3, 0)
     files = list((tmp_path / "budget").glob("*.csv"))
     written = sum(len(p.read_text().splitlines()) - 1 for p in files)
     assert report.rows == written

@@ -18,7 +18,9 @@ final as (
         product_code,
         eenheid,
         aanbieder_agb,
-        tarief_eurocent
+        tarief_eurocent,
+        product_naam,
+        perceel
     from inkoop
 )
 

@@ -14,7 +14,9 @@ renamed as (
         productcode as product_code,
         eenheid,
         aanbieder_agb,
-        {{ safe_cast('tarief_eurocent', 'bigint') }} as tarief_eurocent
+        {{ safe_cast('tarief_eurocent', 'bigint') }} as tarief_eurocent,
+        nullif(productnaam, '') as product_naam,
+        nullif(perceel, '') as perceel
     from source
 )
 

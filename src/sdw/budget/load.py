@@ -1,4 +1,4 @@
-"""Load a gemeente's inkoop catalogue and budget plafonds (CSV) into raw.
+"""Load a gemeente's inkoop catalogue, budget plafonds and aanbieder register (CSV) into raw.
 
 The accounting is every loader's (sdw.files.FileLedger): a file is its sha256; offered again
 under the same path it is skipped, under another path it is a `duplicate` and adds nothing. A
@@ -9,7 +9,9 @@ is kept in SDW_QUARANTINE. A file's rows and its raw.budget_files row are writte
 transaction. A corrected file (other content) loads beside the old one; raw and staging keep
 both, and dbt's cleaned layer (models/cleaned/budget, macros/budget_dekking.sql) keeps, per
 gemeente, year, standard and segment, the lines of the file loaded last: a file replaces what it
-covers and nothing else.
+covers and nothing else (the register: per gemeente and AGB code, the file loaded last).
+Reasons of the register's rules name the line and the column, never a value (a sole trader's
+name is a person's name).
 """
 
 from __future__ import annotations
@@ -24,7 +26,14 @@ from pathlib import Path
 
 import duckdb
 
-from sdw.budget.layout import BUDGET_FILE_COLUMNS, BUDGET_FILES, LAYOUTS
+from sdw.budget.layout import (
+    BUDGET_FILE_COLUMNS,
+    BUDGET_FILES,
+    INKOOP,
+    INKOOP_OPTIONAL,
+    LAYOUTS,
+    Layout,
+)
 from sdw.config import Settings
 from sdw.files import LoadReport, begin_load, each_new_file, file_row
 from sdw.sources import RAW_TABLES
@@ -35,6 +44,8 @@ _GEMEENTE = re.compile(r"\d{4}")
 _YEAR = re.compile(r"(19|20)\d\d")
 _CENTS = re.compile(r"\d+")
 _EUROS = re.compile(r"\d+(\.\d{1,2})?")
+_AGB = re.compile(r"\d{8}")
+_KVK = re.compile(r"\d{8}")
 
 
 class BadFile(Exception):
@@ -52,6 +63,7 @@ def ingest_budget(paths: Iterable[Path], settings: Settings) -> BudgetReport:
     begin_load(settings)
     with connect(settings.warehouse) as con:
         ensure_raw_schema(con, RAW_TABLES)
+        _add_optional_columns(con)
         files = each_new_file(con, paths, settings, BUDGET_FILES, _file_row, report)
         for path, data, file_id in files:
             _ingest_one(con, settings, path, data, file_id, report)
@@ -76,7 +88,7 @@ def _ingest_one(
             insert_rows(con, BUDGET_FILES, [row])
         report.quarantine(settings, path, file_id, data, reason)
         return
-    table = LAYOUTS[layout][0]
+    table = LAYOUTS[layout].table
     with transaction(con):
         insert_rows(con, table, [(file_id, seq, *row) for seq, row in enumerate(rows, 1)])
         row = _file_row(path, file_id, data, "loaded", layout=layout, row_count=len(rows))
@@ -85,8 +97,16 @@ def _ingest_one(
     report.rows += len(rows)
 
 
+def _add_optional_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse made before the catalogue had optional columns gets them (empty)."""
+    for column in INKOOP_OPTIONAL:
+        con.execute(f"alter table raw.{INKOOP.name} add column if not exists {column} varchar")
+
+
 def read_budget_file(data: bytes) -> tuple[str, list[tuple[str, ...]]]:
-    """The layout (`inkoop` or `budget`) and the checked rows, as text; BadFile if not."""
+    """The layout (`inkoop`, `budget` or `aanbieders`) and the checked rows, as text, in the
+    order of the layout's columns (an optional column the file lacks is empty); BadFile if
+    not."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -98,24 +118,48 @@ def read_budget_file(data: bytes) -> tuple[str, list[tuple[str, ...]]]:
     if not header:
         raise BadFile("empty file")
     names = tuple(name.strip().lower() for name in header)
-    layout = next((name for name, (_, columns) in LAYOUTS.items() if columns == names), None)
-    if layout is None:
-        expected = " or ".join(",".join(columns) for _, columns in LAYOUTS.values())
-        raise BadFile(f"header {','.join(names)!r} is neither layout (expected {expected})")
-    rows = list(_checked(reader, layout, len(names)))
+    layout = next((name for name, kind in LAYOUTS.items() if kind.matches(names)), None)
+    if layout is None or len(set(names)) != len(names):
+        expected = " or ".join(_describe(kind) for kind in LAYOUTS.values())
+        raise BadFile(f"header {','.join(names)!r} is no layout (expected {expected})")
+    columns = LAYOUTS[layout].columns
+    rows = list(_checked(_in_order(reader, names, columns), layout))
     if not rows:
         raise BadFile("a header but no rows")
     return layout, rows
 
 
-def _checked(reader: Iterator[list[str]], layout: str, width: int) -> Iterator[tuple[str, ...]]:
-    seen: dict[tuple[str, ...], int] = {}
+def _describe(layout: Layout) -> str:
+    optional = f" [{','.join(layout.optional)}]" if layout.optional else ""
+    return ",".join(layout.required) + optional
+
+
+def _in_order(
+    reader, names: tuple[str, ...], columns: tuple[str, ...]
+) -> Iterator[tuple[int, list[str] | None]]:
+    """(line number, the fields in `columns` order, or None for a blank line)."""
+    position = {name: i for i, name in enumerate(names)}
     for fields in reader:
-        line = reader.line_num
         if not any(value.strip() for value in fields):
+            yield reader.line_num, None
+        elif len(fields) != len(names):
+            raise BadFile(
+                f"line {reader.line_num}: {len(fields)} fields, the header has {len(names)}"
+            )
+        else:
+            yield reader.line_num, [fields[position[c]] if c in position else "" for c in columns]
+
+
+def _checked(
+    rows: Iterator[tuple[int, list[str] | None]], layout: str
+) -> Iterator[tuple[str, ...]]:
+    if layout == "aanbieders":
+        yield from _checked_register(rows)
+        return
+    seen: dict[tuple[str, ...], int] = {}
+    for line, fields in rows:
+        if fields is None:
             continue
-        if len(fields) != width:
-            raise BadFile(f"line {line}: {len(fields)} fields, the header has {width}")
         row = tuple(value.strip() for value in fields)
         gemeente, jaar, standard, segment, categorie = row[:5]
         if not _GEMEENTE.fullmatch(gemeente):
@@ -147,6 +191,32 @@ def _checked(reader: Iterator[list[str]], layout: str, width: int) -> Iterator[t
                 raise BadFile(f"line {line}: no productcategorie or productcode")
             if not _CENTS.fullmatch(row[8]):
                 raise BadFile(f"line {line}: tarief_eurocent {row[8]!r} is not whole cents")
+        yield row
+
+
+def _checked_register(
+    rows: Iterator[tuple[int, list[str] | None]],
+) -> Iterator[tuple[str, ...]]:
+    """The aanbieder register's rules: a gemeente, an AGB code of 8 digits once per gemeente,
+    a name, and a KvK number of 8 digits where one is given."""
+    seen: dict[tuple[str, str], int] = {}
+    for line, fields in rows:
+        if fields is None:
+            continue
+        row = tuple(value.strip() for value in fields)
+        gemeente, agb, naam, kvk, _ = row
+        if not _GEMEENTE.fullmatch(gemeente):
+            raise BadFile(f"line {line}: gemeente_code is not 4 digits")
+        if not _AGB.fullmatch(agb):
+            raise BadFile(f"line {line}: aanbieder_agb is not 8 digits")
+        if not naam:
+            raise BadFile(f"line {line}: no naam")
+        if kvk and not _KVK.fullmatch(kvk):
+            raise BadFile(f"line {line}: kvk_nummer is not 8 digits")
+        earlier = seen.get((gemeente, agb))
+        if earlier:
+            raise BadFile(f"line {line}: the aanbieder_agb of line {earlier} again")
+        seen[(gemeente, agb)] = line
         yield row
 
 

@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 
 from sdw.demo.catalogue import DOMAINS
+from sdw.demo.inkoop import INKOOP_OPTIONAL, catalogue_extra, gecontracteerd, write_register
 from sdw.demo.world import Gemeente
 
 INKOOP_COLUMNS = (
@@ -38,25 +39,25 @@ def _write(path: Path, columns: tuple[str, ...], rows: list[tuple]) -> None:
 
 
 def inkoop(gemeente: Gemeente, years: range) -> list[tuple]:
-    """One row per year, aanbieder and contracted product, sorted for reading."""
+    """One row per year, aanbieder and contracted product, sorted for reading; with the
+    product's name and perceel (sdw.demo.inkoop)."""
     rows = []
     for year in years:
         for domain in DOMAINS:
-            for aanbieder in gemeente.aanbieders[domain.name].items:
+            for aanbieder in gecontracteerd(gemeente, domain.name):
                 for product in aanbieder.archetype.products():
-                    rows.append(
-                        (
-                            gemeente.code,
-                            year,
-                            domain.standard.key,
-                            domain.segments[product.categorie],
-                            product.categorie,
-                            product.code,
-                            product.eenheid,
-                            aanbieder.agb,
-                            aanbieder.tarief(product, year),
-                        )
+                    row = (
+                        gemeente.code,
+                        year,
+                        domain.standard.key,
+                        domain.segments[product.categorie],
+                        product.categorie,
+                        product.code,
+                        product.eenheid,
+                        aanbieder.agb,
+                        aanbieder.tarief(product, year),
                     )
+                    rows.append((*row, *catalogue_extra(row)))
     return sorted(rows)
 
 
@@ -70,7 +71,8 @@ def write_budget(
     """``spend``: euro cents granted by (year, domain name, productcategorie)."""
     folder.mkdir(parents=True, exist_ok=True)
     contracted = inkoop(gemeente, years)
-    _write(folder / f"{gemeente.code}_inkoop.csv", INKOOP_COLUMNS, contracted)
+    _write(folder / f"{gemeente.code}_inkoop.csv", (*INKOOP_COLUMNS, *INKOOP_OPTIONAL), contracted)
+    write_register(folder, gemeente)
     budget = []
     for year in years:
         for domain in DOMAINS:

@@ -36,6 +36,8 @@ from sdw.demo.catalogue import DOMAINS, FROM_GEMEENTE, STANDARDS, Domain
 from sdw.demo.cbs import CbsExtracts
 from sdw.demo.contract import ContractDefects
 from sdw.demo.inbox import GroundTruth, Inbox
+from sdw.demo.inkoop import describe as describe_inkoop
+from sdw.demo.inkoop import met_overname
 from sdw.demo.render import (
     AangevraagdProduct,
     Delivery,
@@ -211,6 +213,9 @@ class _GemeenteRun:
                 month = add_months(month, 1)
             client = simulate_client(
                 self.rng, domain, aanbieders, buurten, arrival, self.period, self.rates
+            )
+            client.aanbieder = met_overname(
+                client.aanbieder, self.gemeente, arrival, self.period.first_day
             )
             if not in_scope(client, self.period):
                 continue
@@ -1054,7 +1059,7 @@ def write_demo(
                 totals["persons_without_toewijzing"][name] += run.without_toewijzing[name]
             totals["product_lines"] += run.product_lines
             totals["prestaties"] += run.prestaties
-            summaries.append(_describe(gemeente))
+            summaries.append({**_describe(gemeente), **describe_inkoop(gemeente, period.first_day)})
     finally:
         cbs.close()
     _postcodes(out_dir / "postcode_buurt.csv", world)
