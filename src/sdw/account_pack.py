@@ -287,6 +287,9 @@ def export_aanbieder(settings: Settings, agb: str, out_dir: Path) -> Path:
         if not (mart["aanbieder_agb"] == agb).any():
             raise ValueError(f"aanbieder {agb} has no figures in marts.{MART}")
         suppressed = _suppressed_frame(con)
+        (naam,) = con.execute(
+            "select aanbieder_naam from marts.dim_aanbieder where aanbieder_agb = ?", [agb]
+        ).fetchone() or (agb,)
         findings = con.execute(
             "select check_name, severity, finding_key, finding_date, first_detected_at "
             "from marts.dq_findings where status = 'open' and aanbieder_agb = ?",
@@ -295,7 +298,8 @@ def export_aanbieder(settings: Settings, agb: str, out_dir: Path) -> Path:
     sheets = {
         "Overzicht": pd.DataFrame(
             [
-                ("Aanbieder (AGB)", agb),
+                ("Aanbieder", naam),
+                ("AGB-code", agb),
                 ("Gemaakt op", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
                 ("Drempel kleine aantallen", int(dbt_var("kleine_aantallen_drempel"))),
                 ("Openstaande bevindingen", len(findings)),
