@@ -15,6 +15,12 @@
     {{ return(['gemeente_code', 'aanbieder_agb']) }}
 {%- endmacro %}
 
+{#- What a file's omzetplafonds cover: per gemeente, year and standard, the aanbieders it names.
+    A corrected file replaces those aanbieders' plafonds of that year and leaves the others. -#}
+{% macro omzetplafond_dekking() -%}
+    {{ return(['gemeente_code', 'jaar', 'standard', 'aanbieder_agb']) }}
+{%- endmacro %}
+
 {#- The lines of `records` (stg_budget__plafonds, stg_budget__inkoop or, with
     register_dekking(), stg_budget__aanbieders) that count. -#}
 {% macro huidige_budgetregels(records, files, dekking=none) -%}

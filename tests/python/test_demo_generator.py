@@ -886,7 +886,9 @@ def test_several_gemeenten_share_aanbieders_and_test_bsns(tmp_path: Path) -> Non
     assert sum(g["inwoners"] for g in truth["gemeenten"]) == 4_500
     assert sorted(p.name for p in (tmp_path / "inbox").iterdir()) == codes
     assert sorted(p.name for p in (tmp_path / "budget").iterdir()) == sorted(
-        f"{code}_{kind}.csv" for code in codes for kind in ("budget", "inkoop")
+        f"{code}_{kind}.csv"
+        for code in codes
+        for kind in ("budget", "inkoop", "aanbieders", "omzetplafonds")
     )
     demo = read_demo(tmp_path)
     # Identificatie stays unique per sender and BerichtCode across gemeenten (retour code 9056).

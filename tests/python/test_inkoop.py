@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -42,6 +43,13 @@ def _csv(folder: Path, pattern: str) -> list[dict]:
         with open(path, encoding="utf-8") as f:
             rows += list(csv.DictReader(f))
     return rows
+
+
+def _rows(warehouse: Path, sql: str) -> list[dict]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute(sql)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _budget_folder(warehouse: Path) -> Path:
@@ -355,3 +363,195 @@ def test_market_per_segment_and_perceel(demo, market):
         assert row["toetreders"] == (len(now - previous) if known else None), key
         assert row["vertrekkers"] == (len(previous - now) if known else None), key
     assert any(0 < (r["hhi_omzet"] or 0) < 10_000 for r in found.values())
+
+
+# --- contract use ------------------------------------------------------------------------------
+
+
+def test_contract_use_per_aanbieder_product_and_year(demo):
+    truth, warehouse = demo
+    contracts = {}
+    years: dict[tuple, set] = defaultdict(set)
+    for r in _csv(_budget_folder(warehouse), "*_inkoop.csv"):
+        key = (
+            r["gemeente_code"],
+            r["standard"],
+            int(r["jaar"]),
+            r["aanbieder_agb"],
+            r["productcategorie"],
+            r["productcode"],
+        )
+        contracts[key] = int(r["tarief_eurocent"])
+        years[key[:2]].add(key[2])
+    toegewezen: dict[tuple, list] = defaultdict(list)
+    declared: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for line in truth["care"]:
+        g, s, agb = line["gemeente_code"], line["standard"], line["aanbieder_agb"]
+        if not line["withdrawn"]:
+            jaar = int(line["ingangsdatum"][:4])
+            key = (g, s, jaar, agb, line["product_categorie"], line["product_code"])
+            toegewezen[key].append(line["bsn"])
+        for begin, _, volume, bedrag, code, _ in line["prestaties"]:
+            cell = declared[(g, s, int(begin[:4]), agb, line["product_categorie"], code)]
+            cell[0] += 1
+            cell[1] += volume
+            cell[2] += bedrag
+
+    def covered(key):
+        return min(years[key[:2]]) <= key[2] <= max(years[key[:2]])
+
+    expected = {k for k in (*contracts, *toegewezen, *declared) if covered(k)}
+    found = {
+        (
+            r["gemeente_code"],
+            r["standard"],
+            r["jaar"],
+            r["aanbieder_agb"],
+            r["product_categorie"],
+            r["product_code"],
+        ): r
+        for r in _rows(warehouse, "select * from marts.inkoop_contractgebruik")
+    }
+    assert set(found) == expected
+    for key, row in found.items():
+        tarief = contracts.get(key)
+        count, volume, bedrag = declared.get(key, (0, 0, 0))
+        clients = toegewezen.get(key, [])
+        assert row["is_gecontracteerd"] == (tarief is not None), key
+        assert row["is_zonder_contract"] == (tarief is None), key
+        assert row["is_ongebruikt"] == (tarief is not None and not clients and not count), key
+        assert row["toewijzingen"] == len(clients), key
+        assert row["clienten_toegewezen"] == len(set(clients)), key
+        assert row["declaratieregels"] == count, key
+        assert row["gedeclareerd_volume"] == volume, key
+        assert float(row["gedeclareerd_eur"]) == pytest.approx(bedrag / 100), key
+        if tarief is None:
+            assert row["tarief_eur"] is None and row["verschil_met_tarief_eur"] is None, key
+        else:
+            assert float(row["tarief_eur"]) == pytest.approx(tarief / 100), key
+            if count:
+                verschil = (bedrag - volume * tarief) / 100
+                assert float(row["verschil_met_tarief_eur"]) == pytest.approx(verschil), key
+    # Contracts used and unused, and care without a contract (unknown product codes), are in
+    # the demo.
+    assert sum(r["is_ongebruikt"] for r in found.values()) >= 1
+    assert sum(r["is_zonder_contract"] for r in found.values()) >= 1
+    assert sum(r["toewijzingen"] > 0 and r["is_gecontracteerd"] for r in found.values()) > 10
+
+
+# --- omzetplafond --------------------------------------------------------------------------------
+
+
+def test_omzetplafond_uitputting_and_projection(demo):
+    from test_stuurinformatie import Records, _month, _months, _peildatum
+
+    from sdw.config import dbt_var
+
+    truth, warehouse = demo
+    records = Records(truth, _peildatum(warehouse))
+    folder = _budget_folder(warehouse)
+    segment_of = {
+        (r["gemeente_code"], int(r["jaar"]), r["standard"], r["productcategorie"]): r["segment"]
+        for r in _csv(folder, "*_inkoop.csv")
+    }
+    plafonds = [r for r in _csv(folder, "*_omzetplafonds.csv") if r["aanbieder_agb"]]
+    per_month: dict[tuple, int] = defaultdict(int)
+    last_month: dict[tuple, date] = {}
+    for line in records.lines:
+        g, s, agb = line["gemeente_code"], line["standard"], line["aanbieder_agb"]
+        for begin, _, _, bedrag, _, _ in line["prestaties"]:
+            day = date.fromisoformat(begin)
+            if day > records.peildatum:
+                continue
+            segment = segment_of.get((g, day.year, s, line["product_categorie"]))
+            for key in ("", segment):
+                per_month[(g, s, agb, day.year, key, _month(day))] += bedrag
+            last_month[(g, s)] = max(last_month.get((g, s), date.min), _month(day))
+    signaal = dbt_var("budget_signaal_percentage")
+    expected = {}
+    for r in plafonds:
+        g, s, jaar, agb = r["gemeente_code"], r["standard"], int(r["jaar"]), r["aanbieder_agb"]
+        plafond = float(r["plafond_eur"])
+        cumulative = 0
+        for month in _months(date(jaar, 1, 1), min(date(jaar, 12, 31), records.peildatum)):
+            cumulative += per_month.get((g, s, agb, jaar, r["segment"], month), 0)
+            last = last_month.get((g, s))
+            if last is None or last.year < jaar:
+                counted = 0
+            else:
+                counted = month.month if last.year > jaar else min(month.month, last.month)
+            projection = cumulative / 100 / counted * 12 if counted else None
+            expected[(g, s, jaar, agb, r["segment"] or None, month)] = (
+                plafond,
+                cumulative / 100,
+                100 * cumulative / 100 / plafond,
+                counted,
+                projection,
+                projection is not None and 100 * projection >= signaal * plafond,
+            )
+    found = {
+        (
+            r["gemeente_code"],
+            r["standard"],
+            r["jaar"],
+            r["aanbieder_agb"],
+            r["segment"],
+            r["maand_start"],
+        ): r
+        for r in _rows(warehouse, "select * from marts.inkoop_omzetplafond_uitputting")
+    }
+    assert set(found) == set(expected) and len(found) >= 24
+    for key, (plafond, cumulative, pct, counted, projection, signal) in expected.items():
+        row = found[key]
+        assert float(row["plafond_eur"]) == plafond, key
+        assert float(row["gedeclareerd_cumulatief_eur"]) == pytest.approx(cumulative, abs=0.011)
+        assert row["uitputting_percentage"] == pytest.approx(pct), key
+        assert row["maanden_gedeclareerd"] == counted, key
+        if projection is None:
+            assert row["prognose_jaareinde_eur"] is None, key
+        else:
+            assert float(row["prognose_jaareinde_eur"]) == pytest.approx(projection, abs=0.011)
+        assert row["is_signaal"] == signal, key
+    # Plafonds on the whole standard and per segment; some run over, some do not.
+    assert {k[4] is None for k in found} == {True, False}
+    december = [r for k, r in found.items() if k[5].month == 12]
+    assert any(r["is_signaal"] for r in december) and not all(r["is_signaal"] for r in december)
+
+
+def test_a_bad_omzetplafond_is_quarantined(tmp_path: Path, warehouse: Settings):
+    from sdw.demo.inkoop import OMZETPLAFOND_COLUMNS
+
+    folder = tmp_path / "budget"
+    bad = {
+        "agb.csv": ([("0999", "2025", "ijw", "", "", "1000", "123")], "aanbieder_agb is not 8"),
+        "categorie.csv": (
+            [("0999", "2025", "ijw", "Crisis", "46", "1000", "98201001")],
+            "an omzetplafond has no productcategorie",
+        ),
+        "dubbel.csv": (
+            [
+                ("0999", "2025", "ijw", "", "", "1000", "98201001"),
+                ("0999", "2025", "ijw", "Crisis", "", "500", "98201001"),
+            ],
+            "line 3: the omzetplafond for 2025 ijw Crisis of an aanbieder overlaps line 2",
+        ),
+    }
+    for name, (rows, _) in bad.items():
+        _write(folder / name, OMZETPLAFOND_COLUMNS, rows)
+    good = [
+        ("0999", "2025", "ijw", "", "", "1000", "98201001"),
+        ("0999", "2025", "ijw", "Crisis", "", "500", "98202001"),
+        ("0999", "2025", "ijw", "Crisis", "", "700", ""),
+    ]
+    _write(folder / "goed.csv", OMZETPLAFOND_COLUMNS, good)
+    report = ingest_budget([folder], warehouse)
+    assert (report.loaded, report.quarantined) == (1, len(bad))
+    reasons = dict(_query(warehouse.warehouse, "select path, reason from raw.budget_files"))
+    for name, (_, reason) in bad.items():
+        assert reason in reasons[str((folder / name).resolve())], name
+    assert sorted(
+        _query(
+            warehouse.warehouse,
+            "select segment, plafond_eur, aanbieder_agb from raw.budget_plafonds",
+        )
+    ) == sorted((r[3], r[5], r[6]) for r in good)

@@ -1,8 +1,12 @@
 -- One row per budget plafond that counts: of each gemeente, year, standard and segment the
 -- lines of the budget file loaded last for it (macros/budget_dekking.sql), so a corrected file
--- replaces what it covers and leaves the rest.
+-- replaces what it covers and leaves the rest. An aanbieder's omzetplafond is not a budget line
+-- (cleaned.omzetplafonds).
 with plafonds as (
-    {{ huidige_budgetregels(ref('stg_budget__plafonds'), ref('stg_budget__files')) }}
+    {{ huidige_budgetregels(
+        "(select * from " ~ ref('stg_budget__plafonds') ~ " where aanbieder_agb is null)",
+        ref('stg_budget__files')
+    ) }}
 ),
 
 final as (

@@ -9,9 +9,10 @@ renamed as (
         gemeente_code,
         {{ safe_cast('jaar', 'integer') }} as jaar,
         lower(standard) as standard,
-        segment,
+        nullif(segment, '') as segment,
         nullif(productcategorie, '') as product_categorie,
-        {{ safe_cast('plafond_eur', 'decimal(18, 2)') }} as plafond_eur
+        {{ safe_cast('plafond_eur', 'decimal(18, 2)') }} as plafond_eur,
+        nullif(aanbieder_agb, '') as aanbieder_agb
     from source
 )
 

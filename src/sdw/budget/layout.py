@@ -62,8 +62,13 @@ INKOOP = RawTable(
     ("file_id", "row_seq", *INKOOP_COLUMNS, *INKOOP_OPTIONAL),
     {"row_seq": "INTEGER"},
 )
+# Optional in the budget: an omzetplafond is the plafond of one aanbieder (for the whole
+# standard when segment is empty, or for one segment).
+PLAFOND_OPTIONAL = ("aanbieder_agb",)
 PLAFONDS = RawTable(
-    "budget_plafonds", ("file_id", "row_seq", *PLAFOND_COLUMNS), {"row_seq": "INTEGER"}
+    "budget_plafonds",
+    ("file_id", "row_seq", *PLAFOND_COLUMNS, *PLAFOND_OPTIONAL),
+    {"row_seq": "INTEGER"},
 )
 AANBIEDERS = RawTable(
     "budget_aanbieders",
@@ -91,7 +96,7 @@ class Layout:
 
 LAYOUTS: dict[str, Layout] = {
     "inkoop": Layout(INKOOP, INKOOP_COLUMNS, INKOOP_OPTIONAL),
-    "budget": Layout(PLAFONDS, PLAFOND_COLUMNS),
+    "budget": Layout(PLAFONDS, PLAFOND_COLUMNS, PLAFOND_OPTIONAL),
     "aanbieders": Layout(AANBIEDERS, AANBIEDER_COLUMNS, AANBIEDER_OPTIONAL),
 }
 

@@ -29,8 +29,6 @@ import duckdb
 from sdw.budget.layout import (
     BUDGET_FILE_COLUMNS,
     BUDGET_FILES,
-    INKOOP,
-    INKOOP_OPTIONAL,
     LAYOUTS,
     Layout,
 )
@@ -98,9 +96,11 @@ def _ingest_one(
 
 
 def _add_optional_columns(con: duckdb.DuckDBPyConnection) -> None:
-    """A warehouse made before the catalogue had optional columns gets them (empty)."""
-    for column in INKOOP_OPTIONAL:
-        con.execute(f"alter table raw.{INKOOP.name} add column if not exists {column} varchar")
+    """A warehouse made before a layout had optional columns gets them (empty)."""
+    for layout in LAYOUTS.values():
+        for column in layout.optional:
+            table = layout.table.name
+            con.execute(f"alter table raw.{table} add column if not exists {column} varchar")
 
 
 def read_budget_file(data: bytes) -> tuple[str, list[tuple[str, ...]]]:
@@ -168,9 +168,31 @@ def _checked(
             raise BadFile(f"line {line}: jaar {jaar!r} is not a year")
         if standard.lower() not in STANDARDS:
             raise BadFile(f"line {line}: standard {standard!r} is not one of {STANDARDS}")
-        if not segment:
+        agb = row[6] if layout == "budget" else ""
+        if not segment and not agb:
             raise BadFile(f"line {line}: no segment")
-        if layout == "budget":
+        if layout == "budget" and agb:
+            # An omzetplafond: one aanbieder's plafond, for the standard or for one segment.
+            if not _AGB.fullmatch(agb):
+                raise BadFile(f"line {line}: aanbieder_agb is not 8 digits")
+            if categorie:
+                raise BadFile(f"line {line}: an omzetplafond has no productcategorie")
+            if not _EUROS.fullmatch(row[5]):
+                raise BadFile(f"line {line}: plafond_eur {row[5]!r} is not an amount in euros")
+            # One plafond per aanbieder and segment; the whole standard and a segment at once
+            # would count its care twice.
+            aanbieder_key = (gemeente, jaar, standard.lower(), "omzetplafond", agb)
+            earlier = seen.get((*aanbieder_key, segment)) or (
+                seen.get((*aanbieder_key, "*")) if segment == "" else seen.get((*aanbieder_key, ""))
+            )
+            if earlier:
+                raise BadFile(
+                    f"line {line}: the omzetplafond for {jaar} {standard} "
+                    f"{segment or '(whole standard)'} of an aanbieder overlaps line {earlier}"
+                )
+            seen[(*aanbieder_key, segment)] = line
+            seen.setdefault((*aanbieder_key, "*"), line)
+        elif layout == "budget":
             if not _EUROS.fullmatch(row[5]):
                 raise BadFile(f"line {line}: plafond_eur {row[5]!r} is not an amount in euros")
             # One plafond per budget line; a segment budgeted whole and per categorie at once

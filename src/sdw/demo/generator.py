@@ -37,7 +37,7 @@ from sdw.demo.cbs import CbsExtracts
 from sdw.demo.contract import ContractDefects
 from sdw.demo.inbox import GroundTruth, Inbox
 from sdw.demo.inkoop import describe as describe_inkoop
-from sdw.demo.inkoop import met_overname
+from sdw.demo.inkoop import met_overname, write_omzetplafonds
 from sdw.demo.render import (
     AangevraagdProduct,
     Delivery,
@@ -186,6 +186,7 @@ class _GemeenteRun:
         self.last_referentie: dict[str, str] = {}  # per aanbieder: its latest 315 reference
         self.tally: dict[tuple[str, str, str], int] = {}
         self.spend: dict[tuple[int, str, str], int] = {}
+        self.spend_aanbieder: dict[tuple[int, str, str], int] = {}  # (year, agb, categorie)
         # id(line) -> its prestaties as written, until the line's care record is written.
         self.declared: dict[int, list[list]] = {}
         self.years = range(period.first_day.year, period.horizon.year + 1)
@@ -843,6 +844,8 @@ class _GemeenteRun:
             if in_years and defect is None:
                 key = (first.year, domain.name, line.product.categorie)
                 self.spend[key] = self.spend.get(key, 0) + prestatie.bedrag
+                own = (first.year, client.aanbieder.agb, line.product.categorie)
+                self.spend_aanbieder[own] = self.spend_aanbieder.get(own, 0) + prestatie.bedrag
             if written:
                 self.declared[id(line)].append(
                     [
@@ -1054,6 +1057,7 @@ def write_demo(
             cbs.add_gemeente(gemeente, run.tally)
             write_budget(rng, out_dir / "budget", gemeente, year_range, run.spend)
             contracts.remove_from_catalogue(out_dir / "budget" / f"{gemeente.code}_inkoop.csv")
+            write_omzetplafonds(out_dir / "budget", gemeente, year_range, run.spend_aanbieder)
             for name in totals["clients"]:
                 totals["clients"][name] += run.clients[name]
                 totals["persons_without_toewijzing"][name] += run.without_toewijzing[name]

@@ -17,9 +17,23 @@ from typing import Any
 from sdw.demo.catalogue import DOMAINS
 from sdw.demo.world import Aanbieder, Gemeente
 
-# The catalogue's optional columns and the register's layout (sdw.budget.layout).
+# The catalogue's optional columns, the register's layout and the budget layout with its
+# optional aanbieder (sdw.budget.layout).
 INKOOP_OPTIONAL = ("productnaam", "perceel")
 REGISTER_COLUMNS = ("gemeente_code", "aanbieder_agb", "naam", "kvk_nummer", "soort")
+OMZETPLAFOND_COLUMNS = (
+    "gemeente_code",
+    "jaar",
+    "standard",
+    "segment",
+    "productcategorie",
+    "plafond_eur",
+    "aanbieder_agb",
+)
+# Omzetplafonds for the first Jeugd aanbieders the gemeente contracts: (share of what the
+# aanbieder turned out to declare, per segment?). Below 1 the aanbieder runs over its plafond.
+OMZETPLAFONDS = ((0.85, False), (1.30, False), (1.00, True))
+MIN_OMZETPLAFOND_EUR = 1_000
 
 PRODUCT_NAMEN = {
     "01A01": "Huishoudelijke hulp resultaatgericht",
@@ -156,3 +170,39 @@ def describe(gemeente: Gemeente, first_day: date) -> dict[str, Any]:
             "vanaf": overname_datum(first_day).isoformat(),
         }
     }
+
+
+def omzetplafonds(
+    gemeente: Gemeente, years: range, spend: dict[tuple[int, str, str], int]
+) -> list[tuple]:
+    """Omzetplafonds of some Jeugd aanbieders, near what each declared (``spend``: euro cents
+    by year, AGB code and productcategorie): one over its plafond, one well below, one per
+    segment."""
+    domain = next(d for d in DOMAINS if d.name == "jeugd")
+    rows = []
+    for (share, per_segment), aanbieder in zip(
+        OMZETPLAFONDS, gecontracteerd(gemeente, domain.name), strict=False
+    ):
+        for year in years:
+            lines: dict[str, int] = {}
+            for (jaar, agb, categorie), cents in spend.items():
+                if jaar == year and agb == aanbieder.agb:
+                    segment = domain.segments[categorie] if per_segment else ""
+                    lines[segment] = lines.get(segment, 0) + cents
+            # An aanbieder without care that year still has its plafond, at the minimum.
+            for segment, cents in sorted((lines or {"": 0}).items()):
+                plafond = max(MIN_OMZETPLAFOND_EUR, int(round(cents / 100 * share, -3)))
+                key = domain.standard.key
+                rows.append((gemeente.code, year, key, segment, "", plafond, aanbieder.agb))
+    return rows
+
+
+def write_omzetplafonds(
+    folder: Path, gemeente: Gemeente, years: range, spend: dict[tuple[int, str, str], int]
+) -> None:
+    with open(
+        folder / f"{gemeente.code}_omzetplafonds.csv", "w", encoding="utf-8", newline=""
+    ) as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(OMZETPLAFOND_COLUMNS)
+        writer.writerows(omzetplafonds(gemeente, years, spend))
