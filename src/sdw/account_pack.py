@@ -10,6 +10,8 @@ What it holds and why it may leave the warehouse:
   the other aanbieders' counts together are shown only when the export shows every one of them
   and their sum is not a small count, so the aanbieder cannot subtract its own figure from a
   total to learn a blanked one.
+- `Omzetplafond`: its omzetplafonds (`inkoop_omzetplafond_uitputting`, euros, no persons) at
+  the latest month: plafond, declared so far, uitputting, year-end projection and signal.
 - `Bevindingen`: its open findings in `marts.dq_findings`, each identified by what the
   aanbieder can find in its own system (toewijzingnummer, bericht-identificatie, declaratie- and
   referentienummer, product and dates), looked up in the table the check guards. Never a BSN or
@@ -265,6 +267,8 @@ def toelichting() -> pd.DataFrame:
                 definitions.column(MART, column),
             )
         )
+    for column, (heading, meaning) in PLAFOND.items():
+        rows.append((heading, meaning, definitions.column(PLAFOND_MART, column)))
     rows.append(
         (
             "Bevindingen",
@@ -275,6 +279,53 @@ def toelichting() -> pd.DataFrame:
         )
     )
     return pd.DataFrame(rows, columns=["Begrip", "Betekenis", "Definitie in het datamodel"])
+
+
+# The aanbieder's omzetplafonds (inkoop_omzetplafond_uitputting) at the latest month of each.
+PLAFOND = {
+    "plafond_eur": ("Omzetplafond (euro)", "Het plafond dat de gemeente met u afsprak."),
+    "gedeclareerd_cumulatief_eur": (
+        "Gedeclareerd tot nu (euro)",
+        "Wat u tot en met de laatste maand tegen het plafond declareerde.",
+    ),
+    "uitputting_percentage": ("Uitputting (%)", "Gedeclareerd tot nu als deel van het plafond."),
+    "prognose_jaareinde_eur": (
+        "Prognose jaareinde (euro)",
+        "Lineaire doortrekking: gedeclareerd tot nu gedeeld door de maanden met declaraties, "
+        "maal twaalf.",
+    ),
+    "is_signaal": (
+        "Signaal",
+        "De prognose komt boven de signaalgrens van het plafond (dbt-variabele "
+        "budget_signaal_percentage).",
+    ),
+}
+PLAFOND_MART = "inkoop_omzetplafond_uitputting"
+
+
+def omzetplafond(con, agb: str) -> pd.DataFrame:
+    frame = con.execute(
+        f"select * from marts.{PLAFOND_MART} as p where p.aanbieder_agb = ? and p.maand_start = "
+        f"(select max(q.maand_start) from marts.{PLAFOND_MART} as q where "
+        "q.gemeente_code = p.gemeente_code and q.standard = p.standard and q.jaar = p.jaar "
+        "and q.aanbieder_agb = p.aanbieder_agb and q.segment is not distinct from p.segment) "
+        "order by p.gemeente_code, p.standard, p.jaar, p.segment",
+        [agb],
+    ).df()
+    rows = []
+    for _, row in frame.iterrows():
+        out = {
+            "Gemeente": row["gemeente_code"],
+            "Standaard": row["standard"],
+            "Jaar": int(row["jaar"]),
+            "Segment": row["segment"] if pd.notna(row["segment"]) else "hele standaard",
+            "Tot en met maand": _date(row["maand_start"]),
+        }
+        out.update({heading: _cell(row[column]) for column, (heading, _) in PLAFOND.items()})
+        out["Signaal"] = "ja" if row["is_signaal"] else "nee"
+        rows.append(out)
+    columns = ["Gemeente", "Standaard", "Jaar", "Segment", "Tot en met maand"]
+    return pd.DataFrame(rows, columns=[*columns, *(h for h, _ in PLAFOND.values())])
 
 
 def export_aanbieder(settings: Settings, agb: str, out_dir: Path) -> Path:
@@ -290,6 +341,7 @@ def export_aanbieder(settings: Settings, agb: str, out_dir: Path) -> Path:
         (naam,) = con.execute(
             "select aanbieder_naam from marts.dim_aanbieder where aanbieder_agb = ?", [agb]
         ).fetchone() or (agb,)
+        plafonds = omzetplafond(con, agb)
         findings = con.execute(
             "select check_name, severity, finding_key, finding_date, first_detected_at "
             "from marts.dq_findings where status = 'open' and aanbieder_agb = ?",
@@ -307,6 +359,7 @@ def export_aanbieder(settings: Settings, agb: str, out_dir: Path) -> Path:
             columns=["Onderdeel", "Waarde"],
         ),
         "Kengetallen": kengetallen(mart, suppressed, agb),
+        "Omzetplafond": plafonds,
         "Bevindingen": bevindingen(findings, settings),
         "Toelichting": toelichting(),
     }

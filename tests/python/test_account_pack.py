@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from sdw.account_pack import OWN, PEER_MEDIANS, PEER_SUMS, SUPPRESSED
+from sdw.account_pack import OWN, PEER_MEDIANS, PEER_SUMS, SUPPRESSED, export_aanbieder
 from sdw.cli import main
 from sdw.config import dbt_var, settings
 from sdw.export import export_parquet
@@ -49,11 +49,13 @@ def pack(demo, tmp_path_factory):
 
 def test_sheets_are_dutch_and_every_figure_is_explained(pack):
     _, workbook, _, _, _ = pack
-    assert workbook.sheetnames == ["Overzicht", "Kengetallen", "Bevindingen", "Toelichting"]
+    assert workbook.sheetnames == [
+        "Overzicht", "Kengetallen", "Omzetplafond", "Bevindingen", "Toelichting",
+    ]  # fmt: skip
     explained = set(_sheet(workbook, "Toelichting")["Begrip"])
-    figures = set(_sheet(workbook, "Kengetallen").columns) - {
-        "Gemeente", "Standaard", "Productcategorie", "Jaar",
-    }  # fmt: skip
+    figures = (
+        set(_sheet(workbook, "Kengetallen").columns) | set(_sheet(workbook, "Omzetplafond").columns)
+    ) - {"Gemeente", "Standaard", "Productcategorie", "Jaar", "Segment", "Tot en met maand"}
     assert figures <= explained
     assert all(_sheet(workbook, "Toelichting")["Betekenis"].str.len() > 20)
 
@@ -144,3 +146,31 @@ def test_the_workbook_holds_no_pseudonym_and_no_bsn(pack):
     assert not any(bsn in cell for cell in cells for bsn in bsns if len(cell) > 9)
     headings = {str(v).lower() for s in workbook.worksheets for v in next(s.values)}
     assert not any("pseudonym" in h or "bsn" in h for h in headings)
+
+
+def test_omzet_against_the_plafond_is_the_marts_latest_month(demo, tmp_path, monkeypatch):
+    _, warehouse = demo
+    monkeypatch.setenv("SDW_WAREHOUSE", str(warehouse))
+    latest = (
+        "(select max(maand_start) from marts.inkoop_omzetplafond_uitputting as q where "
+        "q.aanbieder_agb = p.aanbieder_agb and q.jaar = p.jaar and q.standard = p.standard "
+        "and q.gemeente_code = p.gemeente_code and q.segment is not distinct from p.segment)"
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (agb,) = con.execute(
+            "select min(aanbieder_agb) from marts.inkoop_omzetplafond_uitputting"
+        ).fetchone()
+        rows = con.execute(
+            "select gemeente_code, standard, jaar, plafond_eur, gedeclareerd_cumulatief_eur "
+            f"from marts.inkoop_omzetplafond_uitputting as p where aanbieder_agb = ? "
+            f"and maand_start = {latest} order by gemeente_code, standard, jaar, segment",
+            [agb],
+        ).fetchall()
+    assert agb and rows, "the demo gives some Jeugd aanbieders an omzetplafond"
+    workbook = load_workbook(export_aanbieder(settings(), agb, tmp_path))
+    sheet = _sheet(workbook, "Omzetplafond")
+    assert len(sheet) == len(rows)
+    for (_, line), row in zip(sheet.iterrows(), rows, strict=True):
+        assert (line["Gemeente"], line["Standaard"], line["Jaar"]) == row[:3]
+        assert line["Omzetplafond (euro)"] == pytest.approx(float(row[3]))
+        assert line["Gedeclareerd tot nu (euro)"] == pytest.approx(float(row[4]))
