@@ -1,6 +1,7 @@
 -- One row per product code an aanbieder used for a toewijzing in a 305, 307 or 323, with
--- whether the gemeente knows the code. The gemeente's product list is the codes it allocates
--- itself: a code no toewijzing of the gemeente (in that standard) ever carried is not on it.
+-- whether the gemeente knows the code. The gemeente's product list (per standard) is its inkoop
+-- catalogue where it loaded one (any year, any aanbieder), else the codes it allocates itself:
+-- a code no toewijzing of the gemeente ever carried is not on it.
 with gebruik as (
     select
         standard,
@@ -43,13 +44,36 @@ gebruikt as (
     group by 1, 2, 3, 4, 5
 ),
 
-productlijst as (
+catalogus as (
+    select distinct
+        standard,
+        gemeente_code,
+        product_code
+    from {{ ref('inkoop') }}
+    where product_code is not null
+),
+
+toegewezen as (
     select distinct
         standard,
         gemeente_code,
         product_code
     from {{ ref('toewijzing_versies') }}
     where product_code is not null
+),
+
+productlijst as (
+    select * from catalogus
+    union all
+    select toegewezen.*
+    from toegewezen
+    where not exists (
+        select 1
+        from catalogus
+        where
+            catalogus.standard = toegewezen.standard
+            and catalogus.gemeente_code = toegewezen.gemeente_code
+    )
 ),
 
 final as (

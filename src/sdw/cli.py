@@ -150,6 +150,13 @@ def _status(args: argparse.Namespace) -> None:
     print("\n".join(status_lines(settings())))
 
 
+def _export_aanbieder(args: argparse.Namespace) -> None:
+    from sdw.account_pack import export_aanbieder
+
+    target = export_aanbieder(settings(), args.agb, args.out)
+    print(f"account-meeting workbook for aanbieder {args.agb} written to {target}")
+
+
 def _export_parquet(args: argparse.Namespace) -> None:
     from sdw.export import export_parquet
 
@@ -317,6 +324,16 @@ def parser() -> argparse.ArgumentParser:
         help="NOT FOR SHARING: every mart, person-level ones included, unsuppressed (engineers)",
     )  # fmt: skip
     parquet.set_defaults(handler=_export_parquet)
+    aanbieder = formats.add_parser(
+        "aanbieder", help="the account-meeting workbook (Excel) for one aanbieder",
+        description="Write one Excel workbook for the aanbieder with AGB code AGB: its figures "
+        "next to its peers' (suppressed as `sdw export parquet` shares them), its open quality "
+        "findings by toewijzingnummer, bericht-identificatie and dates, never by BSN or "
+        "pseudonym, and a sheet explaining each figure.",
+    )  # fmt: skip
+    aanbieder.add_argument("agb", metavar="AGB")
+    aanbieder.add_argument("--out", type=Path, required=True, metavar="DIR")
+    aanbieder.set_defaults(handler=_export_aanbieder)
 
     rekey = commands.add_parser(
         "rekey", help="change the pseudonym key: drop the loaded messages to load them again",

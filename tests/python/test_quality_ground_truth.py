@@ -27,6 +27,9 @@ CHECK_FOR_DEFECT = {
     "conflicting_retransmission": "conflicting_retransmission",
     "malformed_xml": "quarantined_file",
     "unknown_gemeente_code": "gemeente_unknown_to_cbs",
+    "tariff_above_contract": "tariff_not_contracted",
+    "tariff_below_contract": "tariff_below_contract",
+    "product_not_contracted": "product_not_contracted",
 }
 
 # Per check: how a finding's keys are read from the table it guards (joined on finding_key),
@@ -40,6 +43,11 @@ _DECLARATIEREGEL = (
     "select aanbieder_agb, declaratie_nummer, referentie_nummer "
     "from cleaned.declaratieregels where declaratieregel_id = ?",
     lambda d: (d["aanbieder_agb"], d["declaratie_nummer"], d["referentie_nummer"]),
+)
+_CONTRACT_PRESTATIE = (
+    "select aanbieder_agb, declaratie_nummer, referentie_nummer "
+    "from cleaned.contract_toetsingen where contract_toetsing_id = ?",
+    _DECLARATIEREGEL[1],
 )
 KEYS = {
     "toewijzing_without_start": (
@@ -81,6 +89,19 @@ KEYS = {
         "select gemeente_code, aanbieder_agb, jaar "
         "from cleaned.gebruikte_gemeentecodes where gebruikte_gemeentecode_id = ?",
         lambda d: (d["gemeente_code_sent"], d["aanbieder_agb"], int(d["dagtekening"][:4])),
+    ),
+    "tariff_not_contracted": _CONTRACT_PRESTATIE,
+    "tariff_below_contract": _CONTRACT_PRESTATIE,
+    "product_not_contracted": (
+        "select record_soort, aanbieder_agb, toewijzing_nummer, product_code, referentie_nummer "
+        "from cleaned.contract_toetsingen where contract_toetsing_id = ?",
+        lambda d: (
+            d["record"],
+            d["aanbieder_agb"],
+            d["toewijzing_nummer"],
+            d["product_code"],
+            d.get("referentie_nummer"),
+        ),
     ),
     "quarantined_file": (
         "select regexp_extract(?, '(inbox/.*)$', 1)",

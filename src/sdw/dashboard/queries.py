@@ -88,7 +88,7 @@ def aanbieders(con: Any) -> pd.DataFrame:
     return read(
         con,
         """
-        select aanbieder_agb, aanbieder_agb as naam, levert_wmo, levert_jeugd
+        select aanbieder_agb, aanbieder_naam as naam, levert_wmo, levert_jeugd
         from marts.dim_aanbieder
         order by naam, aanbieder_agb
         """,

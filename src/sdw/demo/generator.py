@@ -34,6 +34,7 @@ from sdw.config import dbt_var
 from sdw.demo.budget import write_budget
 from sdw.demo.catalogue import DOMAINS, FROM_GEMEENTE, STANDARDS, Domain
 from sdw.demo.cbs import CbsExtracts
+from sdw.demo.contract import ContractDefects
 from sdw.demo.inbox import GroundTruth, Inbox
 from sdw.demo.inkoop import describe as describe_inkoop
 from sdw.demo.inkoop import met_overname, write_omzetplafonds
@@ -156,8 +157,12 @@ class _GemeenteRun:
         rates: dict[str, float],
         plant_rng: random.Random,
         taken: frozenset[str] | set[str] = frozenset(),
+        contracts: ContractDefects | None = None,
     ) -> None:
         self.rng = rng
+        self.contracts = contracts or ContractDefects(
+            random.Random(0), gemeente, range(0), {}, truth
+        )
         # Defects added later draw from their own generator, so the rest stays byte-identical.
         self.plant_rng = plant_rng
         self.misaddressed: list[tuple[Client, date, str]] = []
@@ -530,6 +535,7 @@ class _GemeenteRun:
             for line, version in entries
         ]
         sent = self._send(client, "301", dagtekening, toewijzing(m, b, person, products))
+        self.contracts.toewijzingen_sent(client, (line for line, _ in entries))
         self._retour("302", sent)
 
     def _write_vow(self, client: Client, vow: Verzoek) -> None:
@@ -833,6 +839,8 @@ class _GemeenteRun:
                 bedrag=delivered.volume * tarief,
             )
             defect = delivered.defect or self._defect_of(line)
+            if written and in_years and defect is None:
+                prestatie = self.contracts.price(client, prestatie)
             if in_years and defect is None:
                 key = (first.year, domain.name, line.product.categorie)
                 self.spend[key] = self.spend.get(key, 0) + prestatie.bedrag
@@ -933,6 +941,7 @@ class _GemeenteRun:
             )
 
     def _record_prestatie(self, client: Client, p: _Prestatie, sent: Sent, nummer: str) -> None:
+        self.contracts.prestatie_sent(client, p.prestatie, sent.identificatie, nummer)
         if p.defect == "unknown_product_code":
             self._record_unknown_code(client, p.line)
         elif p.defect is not None and p.defect != "invalid_bsn":
@@ -1033,11 +1042,21 @@ def write_demo(
     try:
         for gemeente in world:
             plant_rng = random.Random(f"{seed}/{gemeente.code}/unknown_gemeente_code")
-            run = _GemeenteRun(rng, gemeente, period, inbox, truth, rates, plant_rng, taken)
+            contracts = ContractDefects(
+                random.Random(f"{seed}/{gemeente.code}/contract"),
+                gemeente,
+                year_range,
+                rates,
+                truth,
+            )
+            run = _GemeenteRun(
+                rng, gemeente, period, inbox, truth, rates, plant_rng, taken, contracts
+            )
             run.run()
             taken.update(set(valid_test_bsns()).difference(run.bsns))
             cbs.add_gemeente(gemeente, run.tally)
             write_budget(rng, out_dir / "budget", gemeente, year_range, run.spend)
+            contracts.remove_from_catalogue(out_dir / "budget" / f"{gemeente.code}_inkoop.csv")
             write_omzetplafonds(out_dir / "budget", gemeente, year_range, run.spend_aanbieder)
             for name in totals["clients"]:
                 totals["clients"][name] += run.clients[name]

@@ -52,6 +52,9 @@ DEFECT_TYPES = (
     "conflicting_retransmission",
     "malformed_xml",
     "unknown_gemeente_code",
+    "tariff_above_contract",
+    "tariff_below_contract",
+    "product_not_contracted",
 )
 # Starts with one of these go in a 305 of their own, so no other line shares the defect.
 _SOLO_START = ("late_305", "toewijzing_without_305")

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from sdw.dashboard.charts import BLAUW, GRIJS, NAAM, ORANJE, PALET, basis, kort
 from sdw.dashboard.page import Page, Panel
+from sdw.dashboard.pages.contract import AANBIEDER_PANELS
 from sdw.dashboard.queries import Filter
 
 # The aanbieder's year (the year of the period's last month) per productcategorie, with the
@@ -141,5 +142,6 @@ PAGE = Page(
             "dq_scorecard_aanbieder", ["open_findings"], BEVINDINGEN, fig_bevindingen,
             breed=True,
         ),
+        *AANBIEDER_PANELS,
     ],
 )  # fmt: skip

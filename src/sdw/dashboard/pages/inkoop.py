@@ -11,6 +11,7 @@ from sdw.dashboard.charts import (
     kort,
 )
 from sdw.dashboard.page import Page, Panel
+from sdw.dashboard.pages.contract import INKOOP_PANELS
 from sdw.dashboard.queries import Filter
 
 # Year-level marts show the year of the period's last month.
@@ -89,5 +90,6 @@ PAGE = Page(
             ["wachttijd_mediaan", "wachttijd_p80", "peer_wachttijd_mediaan"],
             WACHTTIJD_AANBIEDER, fig_wachttijd, uitleg=uitleg_jaar,
         ),
+        *INKOOP_PANELS,
     ],
 )  # fmt: skip
