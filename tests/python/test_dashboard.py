@@ -134,6 +134,8 @@ def test_dashboard_pages_filters_definitions(dashboard, browser) -> None:
     aanbieders = {
         domain: {a["agb"] for a in rows} for domain, rows in gemeente["aanbieders"].items()
     }
+    if "overname" in gemeente:  # the demo's successor takes over a Jeugd aanbieder's clients
+        aanbieders["jeugd"].add(gemeente["overname"]["opvolger_agb"])
     pages = {p.naam: p for p in PAGES}
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
