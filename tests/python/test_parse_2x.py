@@ -250,6 +250,100 @@ def test_23_start_stop_verzoek_and_retour():
     assert (retour.kind.message_type, retour.bericht["identificatie_retour"]) == ("302", "H302W")
 
 
+# The 2.3 declaratie/factuur (303) and its retour (304): the 323's tables. The header names
+# Gemeente and Aanbieder and holds the declaratie (number, period, totals); the amounts of a
+# prestatie sit in IngediendeBedragPrestatie; a 304 repeats the prestaties with the amount
+# toegekend to each, and points to its 303 as a 325 to its 323.
+@pytest.mark.parametrize(
+    ("name", "header", "declaratie", "prestaties"),
+    [
+        (
+            "wmo303_23.xml",
+            ("iwmo", "416", "12345678", "0999", "0999", "12345678", "F2019001", "2019-02-05"),
+            ("F2019001", "23600", "D", "2019-01-01", "2019-01-31", "2019-02-05"),
+            [
+                ("880001", "5201", "02", "02A05", "2019-01-15", "2019-01-31", "6", "04", "2950",
+                 "17700", "D", "R23W1"),
+                ("880001", "5201", "02", "02A05", "2019-01-15", "2019-01-31", "2", "04", "2950",
+                 "5900", "D", "R23W2"),
+            ],
+        ),
+        (
+            "jw303_23.xml",  # BerichtCode 450: a factuur, not a declaratie (432)
+            ("ijw", "450", "87654321", "0999", "0999", "87654321", "J2019002", "2019-03-04"),
+            ("J2019002", "64000", "D", "2019-02-01", "2019-02-28", "2019-03-04"),
+            [
+                ("770001", "7201", "45", "45A48", "2019-02-11", "2019-02-28", "10", "04", "6400",
+                 "64000", "D", "R23J1"),
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_23_declaratie_or_factuur_lands_in_the_323_tables(name, header, declaratie, prestaties):
+    message = historic(name)
+    assert (message.kind.release, message.kind.message_type) == ("2.3", "303")
+    bericht = message.bericht
+    assert (
+        message.kind.standard, bericht["bericht_code"], bericht["afzender"], bericht["ontvanger"],
+        bericht["gemeente_code"], bericht["aanbieder_agb"], bericht["bericht_identificatie"],
+        bericht["dagtekening"],
+    ) == header  # fmt: skip
+    assert message.only_test_bsns
+    assert rows(message, "clienten", "geboortejaar", "postcode4") == [
+        ({"iwmo": "1950", "ijw": "2009"}[header[0]], None)
+    ]
+    assert rows(
+        message, "declaraties",
+        "declaratie_nummer", "totaal_ingediend_bedrag", "totaal_ingediend_debet_credit",
+        "declaratie_begindatum", "declaratie_einddatum", "declaratie_dagtekening",
+    ) == [declaratie]  # fmt: skip
+    assert rows(
+        message, "prestaties",
+        "beschikkingnummer", "toewijzing_nummer", "product_categorie", "product_code",
+        "product_begindatum", "product_einddatum", "geleverd_volume", "eenheid",
+        "product_tarief", "ingediend_bedrag", "ingediend_debet_credit", "referentie_nummer",
+    ) == prestaties  # fmt: skip
+    assert message.product_count == len(prestaties)
+    assert rows(message, "retour_codes") == []
+
+
+def test_23_retour_declaratie_points_to_its_303_with_the_toegekend_amounts():
+    retour = historic("wmo304_23.xml")
+    assert (retour.kind.message_type, retour.bericht["bericht_code"]) == ("304", "417")
+    bericht = retour.bericht
+    assert (bericht["afzender"], bericht["ontvanger"], bericht["gemeente_code"]) == (
+        "0999", "12345678", "0999",
+    )  # fmt: skip
+    assert (
+        bericht["bericht_identificatie"], bericht["dagtekening"],
+        bericht["declaratie_identificatie"], bericht["declaratie_dagtekening"],
+    ) == ("G23W304", "2019-02-12", "F2019001", "2019-02-05")  # fmt: skip
+    assert rows(
+        retour, "declaraties",
+        "declaratie_nummer", "totaal_ingediend_bedrag", "totaal_toegekend_bedrag",
+        "totaal_toegekend_debet_credit",
+    ) == [("F2019001", "23600", "17700", "D")]  # fmt: skip
+    assert rows(
+        retour, "prestaties", "referentie_nummer", "ingediend_bedrag", "toegekend_bedrag"
+    ) == [("R23W1", "17700", "17700"), ("R23W2", "5900", "0")]
+    # The header's codes once, at the header; each prestatie's with its row.
+    assert rows(retour, "retour_codes", "level", "record_table", "record_seq", "retour_code") == [
+        ("Header", "berichten", None, "0200"),
+        ("Prestatie", "prestaties", 1, "0200"),
+        ("Prestatie", "prestaties", 2, "8001"),
+    ]
+    assert historic("jw304_23.xml").bericht["declaratie_identificatie"] == "J2019002"
+
+
+def test_23_declaratie_with_the_bericht_code_of_another_type_is_quarantined():
+    data = (HISTORIC / "wmo303_23.xml").read_bytes().replace(b">416<", b">414<")
+    with pytest.raises(
+        Quarantine,
+        match=re.escape("BerichtCode '414' does not match namespace WMO303 (expected 416|448)"),
+    ):
+        parse_message(data, "file", KEY)
+
+
 _ISTANDAARDEN = "http://www.istandaarden.nl"
 
 
@@ -259,7 +353,7 @@ _ISTANDAARDEN = "http://www.istandaarden.nl"
         ("iwmo/2_1/wmo301/schema/2_1", "WMO301 release 2.1 is not supported yet"),
         ("ijw/2_2/jw305/schema", "JW305 release 2.2 is not supported yet"),
         ("iwmo/2_4/wmo307/schema", "WMO307 release 2.4 is not supported yet"),
-        ("iwmo/2_3/wmo303/schema", "WMO303 release 2.3 is not supported yet"),
+        ("iwmo/2_0/wmo303/schema/2_0", "WMO303 release 2.0 is not supported yet"),
         ("ijw/2_0/jw301/schema/2_0", "JW301 release 2.0 is not supported yet"),
         ("iwmo/2_0/wmo302/schema/2_0", "WMO302 release 2.0 is not supported yet"),
     ],

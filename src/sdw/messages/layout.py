@@ -48,6 +48,7 @@ class MessageLayout:
     client_records: tuple[RecordSet, ...] = ()
     bericht_records: tuple[RecordSet, ...] = ()  # directly under Bericht (Declaratie, Antwoord)
     clients_required: bool = True  # a retour may come back with the header only
+    header: str | None = None  # its own HEADERS key, where the type's header differs (2.3 303)
 
 
 @dataclass(frozen=True)
@@ -332,9 +333,37 @@ _LAYOUTS_2 = {
 
 # iWmo and iJw 2.3 (the published 2.3 XSDs): the header and most bodies of 3.x, a BeschikkingNummer
 # beside the ToewijzingNummer in 305 and 307, a client-level StatusAanlevering, and the toegewezen
-# producten of a 301 inside the client's Beschikking. The 303/304 declaratie/factuur has another
-# header (Gemeente, Aanbieder, no BerichtIdentificatie): not loaded yet.
+# producten of a 301 inside the client's Beschikking. The 303 declaratie/factuur and its retour
+# 304 have a header of their own (HEADERS "2.3/303", "2.3/304"), which also holds what 3.x puts in
+# a Declaratie element: the declaratie's number, period and totals are read from it into the
+# 323's raw.declaraties. Their prestaties land in the 323's raw.prestaties, the amounts one level
+# down (IngediendeBedragPrestatie), with what 3.x lacks kept beside them: the BeschikkingNummer,
+# Verrekenpercentage and BTW, and in a 304 the amount toegekend per prestatie.
 _BESCHIKKING_23 = {"beschikkingnummer": "BeschikkingNummer"}
+_BEDRAG_23 = "IngediendeBedragPrestatie"
+_TOEGEKEND_23 = "ToegekendeBedragPrestatie/ToegekendBedrag"
+_PRESTATIE_23 = {
+    **_BESCHIKKING_23,
+    **{c: p for c, p in _PRESTATIE.items() if c not in ("geleverd_volume", "eenheid")},
+    "geleverd_volume": f"{_BEDRAG_23}/GeleverdVolume",
+    "eenheid": f"{_BEDRAG_23}/Eenheid",
+    "product_tarief": f"{_BEDRAG_23}/ProductTarief",
+    "ingediend_bedrag": f"{_BEDRAG_23}/DeclaratieFactuurBedrag/Bedrag",
+    "ingediend_debet_credit": f"{_BEDRAG_23}/DeclaratieFactuurBedrag/DebetCredit",
+    "verrekenpercentage": f"{_BEDRAG_23}/Verrekenpercentage",
+    "btw_percentage": f"{_BEDRAG_23}/BtwPercentage",
+    "btw_bedrag": f"{_BEDRAG_23}/BtwBedrag/Bedrag",
+    "btw_debet_credit": f"{_BEDRAG_23}/BtwBedrag/DebetCredit",
+}
+_TOTAAL_23 = "DeclaratieFactuurBedragen/DeclaratieFactuurTotaalBedrag"
+_DECLARATIE_23 = {
+    "declaratie_nummer": "DeclaratieFactuurIdentificatie/DeclarantFactuurNummer",
+    "totaal_ingediend_bedrag": f"{_TOTAAL_23}/TotaalBedrag",
+    "totaal_ingediend_debet_credit": f"{_TOTAAL_23}/DebetCredit",
+    "declaratie_begindatum": "DeclaratieFactuurIdentificatie/DeclaratiePeriode/Begindatum",
+    "declaratie_einddatum": "DeclaratieFactuurIdentificatie/DeclaratiePeriode/Einddatum",
+    "declaratie_dagtekening": "DeclaratieFactuurIdentificatie/FactuurDagtekening",
+}
 _LAYOUTS_23 = {
     "301": MessageLayout(
         client_records=(
@@ -384,6 +413,48 @@ _LAYOUTS_23 = {
         )
     ),
     "315": _LAYOUTS_3["315"],
+    "303": MessageLayout(
+        client_records=(
+            RecordSet("prestaties", "Prestaties/Prestatie", _PRESTATIE_23, required=True),
+        ),
+        bericht_records=(RecordSet("declaraties", "Header", _DECLARATIE_23, required=True),),
+        header="2.3/303",
+    ),
+    # 304 answers a 303 as 325 answers a 323 (raw.berichten.message_type tells them apart).
+    "304": MessageLayout(
+        client_records=(
+            RecordSet(
+                "prestaties",
+                "Prestaties/Prestatie",
+                {
+                    **_PRESTATIE_23,
+                    # per prestatie here; a 325 has only the declaratie's toegekend total
+                    "toegekend_bedrag": f"{_TOEGEKEND_23}/Bedrag",
+                    "toegekend_debet_credit": f"{_TOEGEKEND_23}/DebetCredit",
+                },
+            ),
+        ),
+        bericht_records=(
+            RecordSet(
+                "declaraties",
+                "Header",
+                {
+                    **{c: p for c, p in _DECLARATIE_23.items() if "totaal" not in c},
+                    "totaal_ingediend_bedrag": "RetourBedragen/IngediendTotaalBedrag/TotaalBedrag",
+                    "totaal_ingediend_debet_credit": (
+                        "RetourBedragen/IngediendTotaalBedrag/DebetCredit"
+                    ),
+                    "totaal_toegekend_bedrag": "RetourBedragen/ToegekendTotaalBedrag/TotaalBedrag",
+                    "totaal_toegekend_debet_credit": (
+                        "RetourBedragen/ToegekendTotaalBedrag/DebetCredit"
+                    ),
+                },
+                required=True,
+            ),
+        ),
+        clients_required=False,
+        header="2.3/304",
+    ),
 }
 
 
@@ -452,6 +523,38 @@ HEADERS: dict[str, HeaderLayout] = {
 HEADERS["2.3"] = HeaderLayout(
     fields=HEADERS["3"].fields,
     client_fields={**_CLIENT_3, "status_aanlevering": "StatusAanlevering"},
+    contacts="Contactgegevens/Contact",
+)
+
+# The 2.3 declaratie/factuur (303) names Gemeente and Aanbieder instead of Afzender and
+# Ontvanger and has no BerichtIdentificatie: the aanbieder's DeclarantFactuurNummer and
+# FactuurDagtekening identify it. Its retour 304 is the gemeente's, identified by its
+# GemeenteReferentieNummer and RetourDagtekening, and points to its 303 as a 325 to its 323.
+_IDENTIFICATIE_303 = {
+    "bericht_identificatie": "DeclaratieFactuurIdentificatie/DeclarantFactuurNummer",
+    "dagtekening": "DeclaratieFactuurIdentificatie/FactuurDagtekening",
+}
+HEADERS["2.3/303"] = HeaderLayout(
+    fields={
+        "bericht_code": "BerichtCode",
+        "afzender": "Aanbieder",
+        "ontvanger": "Gemeente",
+        **_IDENTIFICATIE_303,
+    },
+    client_fields=_CLIENT_3,
+    contacts="Contactgegevens/Contact",  # a 303 has none: no postcode is read
+)
+HEADERS["2.3/304"] = HeaderLayout(
+    fields={
+        "bericht_code": "BerichtCode",
+        "afzender": "Gemeente",
+        "ontvanger": "Aanbieder",
+        "bericht_identificatie": "RetourHeader/GemeenteReferentieNummer",
+        "dagtekening": "RetourHeader/RetourDagtekening",
+        "declaratie_identificatie": _IDENTIFICATIE_303["bericht_identificatie"],
+        "declaratie_dagtekening": _IDENTIFICATIE_303["dagtekening"],
+    },
+    client_fields=_CLIENT_3,
     contacts="Contactgegevens/Contact",
 )
 

@@ -202,7 +202,7 @@ class _CompiledLayout:
 def _compile(
     layout_key: str, layout: MessageLayout, namespaces: tuple[str, ...]
 ) -> _CompiledLayout:
-    header = HEADERS[layout_key]
+    header = HEADERS[layout.header or layout_key]
     tables = record_tables()
 
     def steps(path: str) -> tuple[tuple[str, ...], ...]:
@@ -228,7 +228,7 @@ def _compile(
         bericht_records={r.path: compiled(r) for r in layout.bericht_records},
         clients_required=layout.clients_required,
         tables=tuple(dict.fromkeys(r.table for r in record_sets)),
-        tags=tuple(tag for name in listened for tag in _qualified(name, namespaces)),
+        tags=tuple(dict.fromkeys(t for name in listened for t in _qualified(name, namespaces))),
     )
 
 
@@ -421,12 +421,13 @@ class _Parser:
         parent = element.getparent()
         if parent is None or parent.getparent() is not None:
             return False  # the root itself, or a name we listen for where the layout has none
+        records = self.compiled.bericht_records.get(name)
         if name == "Header":
             self._header(element)
-        elif name in self.compiled.bericht_records:
-            self._bericht_record(self.compiled.bericht_records[name], element)
-        else:
+        elif records is None:
             return False
+        if records is not None:  # the 2.3 303 and 304 hold their declaratie in the Header
+            self._bericht_record(records, element)
         return True
 
     def _header(self, header: etree._Element) -> None:
@@ -437,7 +438,7 @@ class _Parser:
         read = self.compiled.header_fields.read(header, codes)
         values = dict(zip(self.compiled.header_columns, read, strict=True))
         code = values["bericht_code"]
-        if code != kind.bericht_code:
+        if code not in kind.bericht_codes:
             shown = repr(code) if code and _BERICHT_CODE.match(code) else "(not 3 digits)"
             raise Quarantine(
                 f"BerichtCode {shown} does not match namespace {kind.name} "
@@ -539,8 +540,9 @@ class _Parser:
         table = compiled.records.table
         seq = self.bericht_records.get(table, 0) + 1
         self.bericht_records[table] = seq
+        # A Header's RetourCodes are the berichten row's (self._header), not read twice.
         codes: list[str] = []
-        values = compiled.fields.read(element, codes)
+        values = compiled.fields.read(element, None if _local(element) == "Header" else codes)
         values[0], values[1], values[2] = self.file_id, None, seq
         self.message.rows[table].append(tuple(values))
         self._codes(codes, compiled.records.level, None, table, seq)

@@ -25,7 +25,7 @@ class Berichtsoort:
     standard: str
     release_family: str
     message_type: str
-    bericht_code: str  # COD002-VEKT (reference §1.1)
+    bericht_code: str  # COD002-VEKT (reference §1.1); "416|448": either (2.3 declaratie|factuur)
     naam: str
     retour_op_message_type: str | None  # the message a retour (302-320) or 325 answers
     retour_message_type: str | None  # the reverse: the message that answers this one
@@ -115,6 +115,13 @@ class MessageKind:
     def bericht_code(self) -> str | None:
         soort = self.soort
         return soort.bericht_code if soort else None
+
+    @property
+    def bericht_codes(self) -> tuple[str, ...]:
+        """The codes the header may carry: one, or two where a type serves two purposes (the 2.3
+        303 is a declaratie or a factuur)."""
+        code = self.bericht_code
+        return tuple(code.split("|")) if code else ()
 
     @property
     def is_supported_release(self) -> bool:
