@@ -9,9 +9,22 @@ care that ends early (sdw.demo.catalogue), not from the marts' SQL.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
+from pathlib import Path
 
 import pytest
-from test_stuurinformatie import Records, _peildatum, _rows
+from test_stuurinformatie import (
+    CENT,
+    Records,
+    _add_months,
+    _d,
+    _declared,
+    _month,
+    _months,
+    _peildatum,
+    _quantile,
+    _rows,
+)
 
 from sdw.demo.catalogue import DOMAINS
 
@@ -93,3 +106,149 @@ def test_uitval_per_aanbieder_productcategorie_and_year_next_to_peers(demo, reco
     assert sum(c["uitval"] for c in expected.values()) > 50
     for column in ("uitval_door_client", "uitval_door_aanbieder"):
         assert sum(c[column] for c in expected.values()) > 0
+
+
+STANDARD = {"wmo": ("iwmo",), "jeugd": ("ijw",), "": ("iwmo", "ijw")}
+SCOPE = {"wmo": "iwmo", "jeugd": "ijw", "": "alle"}
+REGIONS = {"RG9999": {"0999", "9001", "9002", "9003"}}  # seed doel_gebieden
+
+
+def _periode_months(periode: str) -> tuple[int, int, int]:
+    year, rest = int(periode[:4]), periode[5:]
+    if not rest:
+        return year, 1, 12
+    if rest[0] == "Q":
+        return year, 3 * int(rest[1]) - 2, 3 * int(rest[1])
+    if rest[0] == "H":
+        return year, 6 * int(rest[1]) - 5, 6 * int(rest[1])
+    return year, int(rest), int(rest)
+
+
+def _targets_that_count(doelen: dict) -> list[dict]:
+    """Of each gebied and year, the good lines of the file loaded last that names it."""
+    order = {name: i for i, name in enumerate(sorted(doelen["files"]))}
+    last: dict[tuple, int] = {}
+    for line in doelen["streefwaarden"]:
+        key = (line["gebied"], line["periode"][:4])
+        last[key] = max(last.get(key, -1), order[line["file"]])
+    return [
+        line
+        for line in doelen["streefwaarden"]
+        if order[line["file"]] == last[(line["gebied"], line["periode"][:4])]
+    ]
+
+
+def _realised(records: Records):
+    """(gemeente, standard, kpi, month) -> the value the generator's records give, and the
+    (gemeente, standard, month) whose median wachttijd they cannot tell (a start under a
+    number the gemeente never issued repeats an Ingangsdatum the records do not keep)."""
+    in_care: dict[tuple, set[date]] = defaultdict(set)
+    for period in records.care_periods():
+        client, _, _, begin, end, _ = period
+        gemeente, standard = records.gemeente_standard(period)
+        for month in _months(begin, end or records.peildatum):
+            in_care[(gemeente, standard, client)].add(month)
+    value: dict[tuple, float] = defaultdict(float)
+    last = _month(records.peildatum)
+    for (gemeente, standard, _), months in in_care.items():
+        for month in months:
+            value[(gemeente, standard, "clienten_in_zorg", month)] += 1
+            value[(gemeente, standard, "instroom", month)] += _add_months(month, -1) not in months
+            uit = _add_months(month, 1) not in months and month < last
+            value[(gemeente, standard, "uitstroom", month)] += uit
+    waits: dict[tuple, list[int]] = defaultdict(list)
+    unknown = set()
+    for period in records.periods:
+        client, line, _, begin, _, _ = period
+        gemeente, standard = records.gemeente_standard(period)
+        if line is None:
+            unknown.add((gemeente, standard, _month(begin)))
+        else:
+            waits[(gemeente, standard, _month(begin))].append(
+                (begin - _d(line["ingangsdatum"])).days
+            )
+    for line, (begin, _, _, bedrag, _, _) in _declared(records):
+        key = (line["gemeente_code"], line["standard"], "gedeclareerd_bedrag", _month(_d(begin)))
+        value[key] += bedrag / 100
+    return value, waits, unknown
+
+
+def test_kpi_realisatie_against_the_targets_the_generator_wrote(demo, records):
+    truth, warehouse = demo
+    value, waits, unknown = _realised(records)
+    last = _month(records.peildatum)
+    expected: dict[tuple, dict] = {}
+    for line in _targets_that_count(truth["doelen"]):
+        gebied = line["gebied"]
+        gemeenten = REGIONS.get(gebied, {gebied})
+        year, first, final = _periode_months(line["periode"])
+        for month_number in range(first, final + 1):
+            month = date(year, month_number, 1)
+            if month > last:
+                continue
+            standards = STANDARD[line["domein"]]
+            cells = [(g, s) for g in gemeenten for s in standards]
+            if line["kpi"] == "wachttijd_mediaan":
+                if any((g, s, month) in unknown for g, s in cells):
+                    continue  # not comparable
+                days = [w for g, s in cells for w in waits.get((g, s, month), [])]
+                realised = _quantile(days, 0.5) if days else None
+            else:
+                realised = sum(value.get((g, s, line["kpi"], month), 0) for g, s in cells)
+            target, marge = float(line["streefwaarde"]), float(line["signaalmarge"] or 0)
+            status = None
+            if realised is not None:
+                short = realised - target if line["richting"] == "hoogstens" else target - realised
+                status = (
+                    "op koers" if short <= 0 else "signaal" if short <= marge else "niet gehaald"
+                )
+            key = (gebied, SCOPE[line["domein"]], line["kpi"], month)
+            expected[key] = {"gerealiseerd": realised, "streefwaarde": target, "status": status}
+            expected[key]["richting"] = line["richting"]
+    rows = _rows(warehouse, "select * from marts.kpi_realisatie")
+    found = {(r["gebied_code"], r["standard"], r["kpi"], r["maand_start"]): r for r in rows}
+    compared = {k for k in found if k in expected}
+    assert set(found) - compared <= {k for k in found if k[2] == "wachttijd_mediaan"}
+    assert compared == set(expected)
+    for key in sorted(compared):
+        row, cell = found[key], expected[key]
+        assert row["streefwaarde"] == pytest.approx(cell["streefwaarde"]), key
+        if cell["gerealiseerd"] is None:
+            assert row["gerealiseerd"] is None and row["status"] is None, key
+            continue
+        assert row["gerealiseerd"] == pytest.approx(cell["gerealiseerd"], abs=CENT), key
+        assert row["verschil"] == pytest.approx(
+            cell["gerealiseerd"] - cell["streefwaarde"], abs=CENT
+        )
+        assert row["status"] == cell["status"], key
+        before = (*key[:3], _add_months(key[3], -1))
+        if before in expected and expected[before]["gerealiseerd"] is not None:
+            change = cell["gerealiseerd"] - expected[before]["gerealiseerd"]
+            better = change < 0 if cell["richting"] == "hoogstens" else change > 0
+            trend = "gelijk" if abs(change) < 1e-9 else "beter" if better else "slechter"
+            assert row["trend"] == trend, key
+        elif before not in found or found[before]["gerealiseerd"] is None:
+            assert row["trend"] is None, key
+    assert len(compared) >= 100
+    statuses = {cell["status"] for cell in expected.values()}
+    assert {"op koers", "niet gehaald"} <= statuses
+    assert {r["gebied_soort"] for r in rows} == {"gemeente", "regio"}
+
+
+def test_streefwaarden_bad_lines_left_out_exactly(demo):
+    truth, warehouse = demo
+    planted = {(b["file"], b["line"]) for b in truth["doelen"]["bad_lines"]}
+    found = _rows(
+        warehouse,
+        "select f.path, q.line_number, q.reason from raw.doelen_regels_quarantaine as q "
+        "inner join raw.doelen_files as f using (file_id)",
+    )
+    assert {(Path(r["path"]).name, r["line_number"]) for r in found} == planted
+    loaded = _rows(
+        warehouse,
+        "select f.path, s.line_number from raw.doelen_streefwaarden as s "
+        "inner join raw.doelen_files as f using (file_id)",
+    )
+    good = {(line["file"], line["line"]) for line in truth["doelen"]["streefwaarden"]}
+    assert {(Path(r["path"]).name, r["line_number"]) for r in loaded} == good
+    assert {b["rule"] for b in truth["doelen"]["bad_lines"]} >= {"unknown_kpi", "overlap"}
