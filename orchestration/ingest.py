@@ -118,9 +118,9 @@ def raw_budget(context: dg.AssetExecutionContext):
 
 
 @dg.multi_asset(
-    specs=_specs(DOELEN_TABLES, "Streefwaarden per KPI as loaded from SDW_DOELEN_DIR."),
+    specs=_specs(DOELEN_TABLES, "Streefwaarden and outcome reports as loaded from SDW_DOELEN_DIR."),
     name="raw_doelen",
-    description="Load every new streefwaarden CSV in SDW_DOELEN_DIR (optional) into raw.",
+    description="Load every new streefwaarden or uitkomsten CSV in SDW_DOELEN_DIR (optional).",
 )
 def raw_doelen(context: dg.AssetExecutionContext):
     config = settings()

@@ -261,10 +261,10 @@ def parser() -> argparse.ArgumentParser:
     _add_follow_option(budget)
     budget.set_defaults(handler=_ingest_budget)
     doelen = kinds.add_parser(
-        "doelen", help="load a gemeente's streefwaarden per KPI (CSV)",
-        description="Load streefwaarden (CSV with the columns the README lists; files or "
-        "folders, recursively) into raw. A line that breaks a rule is left out with its line "
-        "number and the rule, the rest loads; a rerun adds nothing.",
+        "doelen", help="load a gemeente's streefwaarden per KPI and outcome reports (CSV)",
+        description="Load streefwaarden and outcome reports (CSV with the columns the README "
+        "lists; files or folders, recursively) into raw. A line that breaks a rule is left "
+        "out with its line number and the rule, the rest loads; a rerun adds nothing.",
     )  # fmt: skip
     doelen.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     _add_follow_option(doelen)

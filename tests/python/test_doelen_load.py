@@ -133,3 +133,42 @@ def test_every_kpi_is_a_metric_of_the_semantic_layer():
     with open(KPI_SEED, encoding="utf-8", newline="") as f:
         kpis = list(csv.DictReader(f))
     assert kpis and {kpi["metric"] for kpi in kpis} <= metrics
+
+
+def test_outcome_reports_load_with_the_same_guarantees(tmp_path, warehouse):
+    from sdw.doelen.layout import UITKOMST_COLUMNS
+
+    good = [
+        ("0999", "98101002", "100003", "2025-03-31", "ja", "8"),
+        ("0999", "98101002", "100004", "2025-04-30", "Deels", ""),
+        ("0999", "98202001", "100005", "2025-05-31", "", "4"),
+    ]
+    bad = [
+        (("0999", "98101002", "100006", "2025-03-31", "XYZZY", "8"), "doelrealisatie"),
+        (("0999", "98101002", "100007", "2025-03-31", "ja", "11"), "tevredenheid"),
+        (("0999", "98101002", "100008", "31-03-2025", "ja", "8"), "einddatum"),
+        (("0999", "981XYZZY", "100009", "2025-03-31", "ja", "8"), "aanbieder_agb"),
+        (("0999", "98101002", "1000X", "2025-03-31", "ja", "8"), "toewijzingnummer"),
+        (("0999", "98101002", "100010", "2025-03-31", "", ""), "neither"),
+        # the first line's zorgperiode again: left out, the first report stands
+        (("0999", "98101002", "100003", "2025-03-31", "nee", "2"), "second report"),
+    ]
+    path = _write(
+        tmp_path / "doelen" / "uitkomsten.csv",
+        [*good, *(line for line, _ in bad)],
+        header=UITKOMST_COLUMNS,
+    )
+    report = ingest_doelen([path], warehouse)
+    assert (report.loaded, report.rows, report.lines_quarantined) == (1, 3, len(bad))
+    loaded = _query(
+        warehouse,
+        "select gemeente_code, aanbieder_agb, toewijzingnummer, einddatum, doelrealisatie, "
+        "tevredenheid from raw.doelen_uitkomsten order by line_number",
+    )
+    assert loaded == [good[0], (*good[1][:4], "deels", ""), good[2]]
+    left_out = _query(
+        warehouse, "select reason from raw.doelen_regels_quarantaine order by line_number"
+    )
+    for (reason,), (_, rule) in zip(left_out, bad, strict=True):
+        assert rule in reason and "XYZZY" not in reason, reason
+    assert ingest_doelen([path], warehouse).skipped == 1

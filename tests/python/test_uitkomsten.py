@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from test_stuurinformatie import (
     CENT,
+    VOLGENS_PLAN,
     Records,
     _add_months,
     _d,
@@ -251,4 +252,101 @@ def test_streefwaarden_bad_lines_left_out_exactly(demo):
     )
     good = {(line["file"], line["line"]) for line in truth["doelen"]["streefwaarden"]}
     assert {(Path(r["path"]).name, r["line_number"]) for r in loaded} == good
-    assert {b["rule"] for b in truth["doelen"]["bad_lines"]} >= {"unknown_kpi", "overlap"}
+    reported = _rows(
+        warehouse,
+        "select f.path, u.line_number from raw.doelen_uitkomsten as u "
+        "inner join raw.doelen_files as f using (file_id)",
+    )
+    good = {(line["file"], line["line"]) for line in truth["doelen"]["uitkomsten"]}
+    assert {(Path(r["path"]).name, r["line_number"]) for r in reported} == good
+    assert {b["rule"] for b in truth["doelen"]["bad_lines"]} >= {"unknown_kpi", "overlap", "double"}
+
+
+def test_outcomes_per_aanbieder_side_by_side_against_peers(demo, records):
+    truth, warehouse = demo
+    reports = {
+        (r["gemeente_code"], r["aanbieder_agb"], int(r["toewijzingnummer"]), r["einddatum"]): r
+        for r in truth["doelen"]["uitkomsten"]
+    }
+    starts: dict[tuple, list[date]] = defaultdict(list)
+    for client, line, _, begin, _, _ in records.periods:
+        standard = line["standard"] if line is not None else client[2]
+        starts[(standard, client)].append(begin)
+    expected: dict[tuple, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    skipped = set()
+    for client, line, agb, _, end, reden in records.care_periods():
+        if end is None:
+            continue
+        if line is None:
+            skipped.add((client[1], client[2], agb, end.year))
+            continue
+        standard = line["standard"]
+        cell = expected[(line["gemeente_code"], standard, agb, line["product_categorie"], end.year)]
+        cell["zorgperioden_beeindigd"] += 1
+        cell["zorgperioden_uitval"] += reden in EARLY[standard]
+        if reden == VOLGENS_PLAN[standard] and _add_months(end, 12) <= records.peildatum:
+            cell["beeindigd_volgens_plan_12m_bekend"] += 1
+            later = [b for b in starts[(standard, client)] if end < b <= _add_months(end, 12)]
+            cell["herhaald_beroep_12m"] += bool(later)
+        key = (line["gemeente_code"], agb, int(line["toewijzing_nummer"]), end.isoformat())
+        report = reports.get(key)
+        if report is None:
+            continue
+        cell["zorgperioden_gemeld"] += 1
+        if report["doelrealisatie"]:
+            cell["doelrealisatie_gemeld"] += 1
+            cell["doel_bereikt"] += report["doelrealisatie"] == "ja"
+            cell["doel_deels_bereikt"] += report["doelrealisatie"] == "deels"
+        if report["tevredenheid"]:
+            cell["tevredenheid_gemeld"] += 1
+            cell["tevredenheid_som"] += int(report["tevredenheid"])
+    rows = _rows(warehouse, "select * from marts.uitkomsten_aanbieder_jaar")
+    found = {tuple(r[k] for k in UITVAL_KEY): r for r in rows}
+
+    def kept(keys):
+        return {k for k in keys if (k[0], k[1], k[2], k[4]) not in skipped}
+
+    assert kept(found) == kept(expected)
+    groups: dict[tuple, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for key, cell in expected.items():
+        for column, count in cell.items():
+            groups[(key[0], key[1], key[3], key[4])][column] += count
+    members: dict[tuple, list[tuple]] = defaultdict(list)
+    for key in found:
+        members[(key[0], key[1], key[3], key[4])].append(key)
+
+    def share(cell, numerator, denominator):
+        return cell[numerator] / cell[denominator] if cell[denominator] else None
+
+    ratios = {
+        "respons": ("zorgperioden_gemeld", "zorgperioden_beeindigd"),
+        "aandeel_doel_bereikt": ("doel_bereikt", "doelrealisatie_gemeld"),
+        "tevredenheid_gemiddeld": ("tevredenheid_som", "tevredenheid_gemeld"),
+        "aandeel_uitval": ("zorgperioden_uitval", "zorgperioden_beeindigd"),
+        "aandeel_herhaald_beroep_12m": ("herhaald_beroep_12m", "beeindigd_volgens_plan_12m_bekend"),
+    }
+    compared = 0
+    for key in kept(expected):
+        row, cell = found[key], expected[key]
+        for column, count in cell.items():
+            if column != "tevredenheid_som":
+                assert row[column] == count, (key, column)
+        for column, (numerator, denominator) in ratios.items():
+            assert row[column] == pytest.approx(share(cell, numerator, denominator)), (key, column)
+        group_key = (key[0], key[1], key[3], key[4])
+        if not any((g, s, a, j) in skipped for g, s, a, _, j in members[group_key]):
+            group = groups[group_key]
+            for column, (numerator, denominator) in ratios.items():
+                peer = share(group, numerator, denominator)
+                assert row[f"peer_{column}"] == pytest.approx(peer), (key, column)
+            compared += 1
+    assert compared >= 20
+    # Reports for part of the ended care, and aanbieders that differ in what they report.
+    total = {c: sum(cell[c] for cell in expected.values()) for c in ratios["respons"]}
+    assert 0.2 < total["zorgperioden_gemeld"] / total["zorgperioden_beeindigd"] < 0.95
+    by_aanbieder: dict[str, list[float]] = defaultdict(lambda: [0, 0])
+    for key, cell in expected.items():
+        by_aanbieder[key[2]][0] += cell["doel_bereikt"]
+        by_aanbieder[key[2]][1] += cell["doelrealisatie_gemeld"]
+    shares = [ja / n for ja, n in by_aanbieder.values() if n >= 20]
+    assert len(shares) >= 3 and max(shares) - min(shares) > 0.15

@@ -187,3 +187,81 @@ def _write(
             else:
                 truth["bad_lines"].append({"file": name, "line": number, "rule": rule})
     truth["files"].append(name)
+
+
+UITKOMST_BAD_LINES = ("doelrealisatie", "tevredenheid", "einddatum", "field_count", "agb", "double")
+
+
+def write_uitkomsten(folder: Path, seed: int, care: Iterable[dict], truth: dict[str, Any]) -> None:
+    """<gemeente>_uitkomsten.csv: for part of the ended zorgperioden (each aanbieder its own
+    response rate) doelrealisatie and tevredenheid, better with some aanbieders than others and
+    after care that ended according to plan; bad lines planted. Adds `uitkomsten` (every good
+    report) and the bad lines to ``truth``."""
+    from sdw.demo.catalogue import DOMAINS
+    from sdw.doelen.layout import UITKOMST_COLUMNS
+
+    plan = {d.reden_plan for d in DOMAINS}
+    rng = random.Random(f"{seed}/uitkomsten")
+    aanbieders: dict[str, tuple[float, float]] = {}
+    per_gemeente: dict[str, list[list[str]]] = defaultdict(list)
+    for line in care:
+        if not (line["begindatum"] and line["stop_einddatum"] and line["reden"]):
+            continue
+        agb = line["aanbieder_agb"]
+        if agb not in aanbieders:
+            aanbieders[agb] = (rng.uniform(0.35, 0.9), rng.uniform(0.25, 0.85))
+        respons, kwaliteit = aanbieders[agb]
+        if rng.random() >= respons:
+            continue
+        volgens_plan = line["reden"] in plan
+        ja = kwaliteit if volgens_plan else kwaliteit * 0.4
+        draw = rng.random()
+        doel = "ja" if draw < ja else "deels" if draw < ja + (1 - ja) / 2 else "nee"
+        score = round(rng.gauss(5 + 4 * kwaliteit * (1 if volgens_plan else 0.6), 1.2))
+        score_text = str(min(10, max(1, score)))
+        missing = rng.random()
+        if missing < 0.08:
+            score_text = ""
+        elif missing < 0.12:
+            doel = ""
+        per_gemeente[line["gemeente_code"]].append(
+            [
+                line["gemeente_code"],
+                agb,
+                line["toewijzing_nummer"],
+                line["stop_einddatum"],
+                doel,
+                score_text,
+            ]
+        )
+    truth.setdefault("uitkomsten", [])
+    for gemeente, lines in sorted(per_gemeente.items()):
+        name = f"{gemeente}_uitkomsten.csv"
+        rows: list[tuple[list, str | None]] = [(row, None) for row in lines]
+        for rule in UITKOMST_BAD_LINES:
+            bad = [str(v) for v in rng.choice(lines)]
+            if rule == "doelrealisatie":
+                bad[4] = "misschien"
+            elif rule == "tevredenheid":
+                bad[5] = "11"
+            elif rule == "einddatum":
+                bad[3] = bad[3][8:10] + "-" + bad[3][5:7] + "-" + bad[3][:4]
+            elif rule == "field_count":
+                bad = bad[:-1]
+            elif rule == "agb":
+                bad[1] = bad[1][:3]
+            else:  # a second report on the same zorgperiode, after the first
+                rows.append((bad, rule))
+                continue
+            rows.insert(rng.randrange(len(rows) + 1), (bad, rule))
+        with open(folder / name, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(UITKOMST_COLUMNS)
+            for number, (row, rule) in enumerate(rows, 2):
+                writer.writerow(row)
+                if rule is None:
+                    record = dict(zip(UITKOMST_COLUMNS, (str(v) for v in row), strict=True))
+                    truth["uitkomsten"].append({"file": name, "line": number, **record})
+                else:
+                    truth["bad_lines"].append({"file": name, "line": number, "rule": rule})
+        truth["files"].append(name)

@@ -34,7 +34,7 @@ from sdw.config import dbt_var
 from sdw.demo.budget import write_budget
 from sdw.demo.catalogue import DOMAINS, FROM_GEMEENTE, STANDARDS, Domain
 from sdw.demo.cbs import CbsExtracts
-from sdw.demo.doelen import write_doelen
+from sdw.demo.doelen import write_doelen, write_uitkomsten
 from sdw.demo.inbox import GroundTruth, Inbox
 from sdw.demo.render import (
     AangevraagdProduct,
@@ -1044,6 +1044,7 @@ def write_demo(
     doelen = write_doelen(
         out_dir / "doelen", seed, codes, year_range, truth.care_so_far(), period.horizon
     )
+    write_uitkomsten(out_dir / "doelen", seed, truth.care_so_far(), doelen)
 
     meta = {
         "seed": seed,

@@ -16,7 +16,7 @@ DOELEN_FILE_COLUMNS = (
     "size_bytes",
     "status",  # loaded | quarantined | duplicate
     "reason",
-    "layout",  # streefwaarden
+    "layout",  # streefwaarden | uitkomsten
     "row_count",
     "lines_quarantined",
     "loaded_at",
@@ -34,6 +34,18 @@ STREEFWAARDE_COLUMNS = (
     "signaalmarge",
 )
 
+# What care achieved, per ended zorgperiode, as the aanbieder (or the contract team) reports it:
+# keyed by toewijzingnummer and aanbieder, so no BSN is needed. doelrealisatie ja, deels or nee;
+# tevredenheid a score from 1 to 10; either may be empty (not asked or not answered).
+UITKOMST_COLUMNS = (
+    "gemeente_code",
+    "aanbieder_agb",
+    "toewijzingnummer",
+    "einddatum",
+    "doelrealisatie",
+    "tevredenheid",
+)
+
 DOELEN_FILES = RawTable(
     "doelen_files",
     DOELEN_FILE_COLUMNS,
@@ -49,6 +61,9 @@ STREEFWAARDEN = RawTable(
     ("file_id", "line_number", *STREEFWAARDE_COLUMNS),
     {"line_number": "INTEGER"},
 )
+UITKOMSTEN = RawTable(
+    "doelen_uitkomsten", ("file_id", "line_number", *UITKOMST_COLUMNS), {"line_number": "INTEGER"}
+)
 REGELS_QUARANTAINE = RawTable(
     "doelen_regels_quarantaine",
     ("file_id", "layout", "line_number", "reason"),
@@ -58,8 +73,9 @@ REGELS_QUARANTAINE = RawTable(
 # The header of each layout, and the raw table its rows go to.
 LAYOUTS: dict[str, tuple[RawTable, tuple[str, ...]]] = {
     "streefwaarden": (STREEFWAARDEN, STREEFWAARDE_COLUMNS),
+    "uitkomsten": (UITKOMSTEN, UITKOMST_COLUMNS),
 }
 
 DOELEN_TABLES: dict[str, RawTable] = {
-    table.name: table for table in (DOELEN_FILES, STREEFWAARDEN, REGELS_QUARANTAINE)
+    table.name: table for table in (DOELEN_FILES, STREEFWAARDEN, UITKOMSTEN, REGELS_QUARANTAINE)
 }

@@ -1,4 +1,5 @@
-"""Load a gemeente's streefwaarden (targets per KPI) as CSV into raw.
+"""Load a gemeente's streefwaarden (targets per KPI) and outcome reports (doelrealisatie,
+tevredenheid per ended zorgperiode) as CSV into raw.
 
 The accounting is every loader's (sdw.files.FileLedger): a file is its sha256; offered again
 under the same path it is skipped, under another path it is a `duplicate` and adds nothing. A
@@ -38,6 +39,10 @@ RICHTINGEN = ("hoogstens", "minstens")
 _GEBIED = re.compile(r"\d{4}|[A-Z]{2}[0-9A-Z]{1,8}")
 _PERIODE = re.compile(r"((?:19|20)\d\d)(?:-(?:Q([1-4])|H([12])|(0[1-9]|1[0-2])))?")
 _NUMBER = re.compile(r"-?\d+([.,]\d+)?")
+_AGB = re.compile(r"\d{8}")
+_NUMMER = re.compile(r"\d{1,18}")
+_DATUM = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+DOELREALISATIE = ("ja", "deels", "nee", "")
 
 
 class BadFile(Exception):
@@ -196,16 +201,47 @@ def _streefwaarde(fields: list[str], width: int) -> tuple[str, ...]:
     return gebied, periode, kpi, domein.lower(), waarde, richting.lower(), marge
 
 
-_CHECKS = {"streefwaarden": _streefwaarde}
+def _uitkomst(fields: list[str], width: int) -> tuple[str, ...]:
+    if len(fields) != width:
+        raise BadLine(f"{len(fields)} fields, the header has {width}")
+    gemeente, agb, nummer, einddatum, doel, score = (value.strip() for value in fields)
+    if not re.fullmatch(r"\d{4}", gemeente):
+        raise BadLine("gemeente_code is not 4 digits")
+    if not _AGB.fullmatch(agb):
+        raise BadLine("aanbieder_agb is not 8 digits")
+    if not _NUMMER.fullmatch(nummer):
+        raise BadLine("toewijzingnummer is not a number")
+    if not _DATUM.fullmatch(einddatum):
+        raise BadLine("einddatum is not a date YYYY-MM-DD")
+    if doel.lower() not in DOELREALISATIE:
+        raise BadLine("doelrealisatie is not ja, deels, nee or empty")
+    if score and not (score.isdigit() and 1 <= int(score) <= 10):
+        raise BadLine("tevredenheid is not a whole score from 1 to 10 or empty")
+    if not doel and not score:
+        raise BadLine("neither doelrealisatie nor tevredenheid")
+    return gemeente, agb, nummer, einddatum, doel.lower(), score
+
+
+_CHECKS = {"streefwaarden": _streefwaarde, "uitkomsten": _uitkomst}
 
 
 def _without_overlaps(
     layout: str, rows: list[tuple[int, tuple[str, ...]]]
 ) -> tuple[list[tuple[int, tuple[str, ...]]], list[tuple[int, str]]]:
     """One target per gebied, KPI, domein and month: a line whose months overlap an earlier
-    line's for the same gebied, KPI and domein is left out."""
-    if layout != "streefwaarden":
-        return rows, []
+    line's for the same gebied, KPI and domein is left out; one report per ended zorgperiode
+    (gemeente, aanbieder, toewijzingnummer, einddatum): a second is left out."""
+    if layout == "uitkomsten":
+        first: dict[tuple[str, ...], int] = {}
+        kept, bad = [], []
+        for line, row in rows:
+            earlier = first.setdefault((row[0], row[1], int(row[2]), row[3]), line)
+            if earlier != line:
+                why = f"line {line}: a second report on the zorgperiode of line {earlier}"
+                bad.append((line, why))
+            else:
+                kept.append((line, row))
+        return kept, bad
     taken: dict[tuple[str, str, str, int, int], int] = {}
     kept, bad = [], []
     for line, row in rows:
