@@ -24,7 +24,7 @@ import yaml
 
 from sdw.build import build
 from sdw.config import PROJECT_DIR, settings
-from sdw.dashboard import layout, queries
+from sdw.dashboard import pages, queries
 from sdw.export import export_parquet
 from sdw.messages.load import ingest_messages
 from sdw.pg_local import PostgresUnavailable, bin_dir, create_database, start, stop
@@ -198,12 +198,17 @@ def dashboard_figures(warehouse: Path) -> dict[tuple, list]:
         bereik = queries.maanden(con)
         figures[("gemeenten",)] = sorted(map(tuple, gemeenten.itertuples(index=False)))
         van, tot = bereik.eerste.min().date(), bereik.laatste.max().date()
+        agbs = list(queries.aanbieders(con).aanbieder_agb)
         for gemeente in gemeenten.gemeente_code:
             for standard in ("iwmo", "ijw"):
-                where = queries.Filter(gemeente=gemeente, standard=standard, van=van, tot=tot)
-                for panel in layout.PANELS:
-                    frame = queries.panel(con, panel.sql, where)
-                    rows = (tuple(map(_value, row)) for row in frame.itertuples(index=False))
+                for panel in pages.panels():
+                    # a page about one aanbieder: every aanbieder's figures
+                    chosen = agbs if "$aanbieder" in panel.sql else [None]
+                    rows = []
+                    for agb in chosen:
+                        where = queries.Filter(gemeente, standard, van, tot, aanbieder=agb)
+                        frame = queries.panel(con, panel.sql, where)
+                        rows += [(agb, *map(_value, row)) for row in frame.itertuples(index=False)]
                     figures[(gemeente, standard, panel.id)] = sorted(
                         (tuple(None if pd.isna(v) else v for v in row) for row in rows), key=repr
                     )
@@ -254,7 +259,7 @@ def test_demo_through_dagster_on_postgres_gives_the_same_marts(demo, pg_server, 
     # every panel of the dashboard, budget and CBS benchmark included
     figures = assert_same_dashboard(duck_path, pg_server, "demo")
     assert {key[-1] for key, rows in figures.items() if rows and len(key) == 3} == {
-        p.id for p in layout.PANELS
+        p.id for p in pages.panels()
     }
     # and against the generator's own records, not only against DuckDB:
     malformed = sum(1 for d in truth["defects"] if d["type"] == "malformed_xml")

@@ -19,7 +19,7 @@ from orchestration.definitions import defs
 from sdw import serving
 from sdw.build import PUBLISH, BuildError, build
 from sdw.config import settings
-from sdw.dashboard import layout, queries
+from sdw.dashboard import pages, queries
 from sdw.messages.load import ingest_messages
 from sdw.serving import publish, reader, serving_path
 
@@ -100,7 +100,7 @@ def test_readers_never_fail_while_a_build_runs(env):
         while not stop.is_set():
             try:
                 with reader(env) as con:
-                    for panel in layout.PANELS:
+                    for panel in pages.panels():
                         queries.panel(con, panel.sql, where)
                     zorgperioden = con.execute("select count(*) from marts.fct_zorgperiode")
                     assert zorgperioden.fetchone()[0] == 2  # the fixture's two

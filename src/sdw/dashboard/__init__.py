@@ -43,6 +43,12 @@ header { display: flex; flex-wrap: wrap; gap: 16px 32px; align-items: flex-end;
          justify-content: space-between; padding: 20px 0 16px; }
 h1 { font-size: 22px; margin: 0; }
 .selectie { margin: 4px 0 0; color: var(--zacht); }
+.menu { display: flex; flex-wrap: wrap; gap: 4px; margin: 10px 0 2px; }
+.menu a { color: var(--blauw); text-decoration: none; font-size: 14px; padding: 5px 10px;
+          border-radius: 6px; }
+.menu a:hover { background: #e6eef6; }
+.menu a.actief { background: var(--blauw); color: #fff; }
+.voor { color: var(--zacht); margin: 0 0 12px; font-size: 14px; }
 .filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; }
 .filter { display: flex; flex-direction: column; gap: 4px; min-width: 140px; }
 .filter > span { font-size: 12px; color: var(--zacht); }
@@ -74,7 +80,13 @@ INDEX = f"""<!DOCTYPE html>
 
 
 def create_app(warehouse: Path) -> Dash:
-    app = Dash(__name__, serve_locally=True, title="Stuurinformatie sociaal domein")
+    # The pages' cards are rendered per URL, so their callbacks name elements not yet shown.
+    app = Dash(
+        __name__,
+        serve_locally=True,
+        title="Stuurinformatie sociaal domein",
+        suppress_callback_exceptions=True,
+    )
     app.index_string = INDEX
     build(app, warehouse)
     return app
