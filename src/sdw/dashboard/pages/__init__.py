@@ -6,7 +6,7 @@ A new page is a module here with its panels (SQL, figure, `Panel`) and one line 
 from __future__ import annotations
 
 from sdw.dashboard.page import Page, Panel
-from sdw.dashboard.pages import aanbieder, inkoop, keten, overzicht, wijk
+from sdw.dashboard.pages import aanbieder, doelen, inkoop, keten, overzicht, wijk
 
 PAGES: list[Page] = [
     overzicht.PAGE,
@@ -14,6 +14,7 @@ PAGES: list[Page] = [
     aanbieder.PAGE,
     wijk.PAGE,
     keten.PAGE,
+    doelen.PAGE,
 ]
 
 
