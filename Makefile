@@ -34,6 +34,7 @@ demo: $(STAMP) ## demo gemeente through every layer, via Dagster
 	rm -rf $(DEMO_DIR)  # the generator writes a fresh inbox; same seed, same files
 	$(BIN)/sdw demo-data --out $(DEMO_DIR) --seed 42
 	SDW_INBOX=$(DEMO_DIR)/inbox SDW_CBS_DIR=$(DEMO_DIR)/cbs SDW_BUDGET_DIR=$(DEMO_DIR)/budget \
+		SDW_DOELEN_DIR=$(DEMO_DIR)/doelen \
 		SDW_POSTCODE_BUURT=$(DEMO_DIR)/postcode_buurt.csv $(BIN)/sdw run
 
 dev: $(STAMP) ## open the Dagster UI (http://127.0.0.1:3000)

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.dbt import dbt_quality_marts, dbt_resource, dbt_warehouse
-from orchestration.ingest import raw_budget, raw_cbs, raw_messages
+from orchestration.ingest import raw_budget, raw_cbs, raw_doelen, raw_messages
 from orchestration.jobs import full_refresh_job, inbox_job
 from orchestration.quality import quality_checks, quality_findings
 from orchestration.schedules import daily_full_refresh
@@ -15,6 +15,7 @@ defs = dg.Definitions(
         raw_messages,
         raw_cbs,
         raw_budget,
+        raw_doelen,
         dbt_warehouse,
         quality_checks,
         dbt_quality_marts,

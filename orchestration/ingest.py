@@ -15,6 +15,8 @@ from sdw.budget.load import BudgetReport, ingest_budget
 from sdw.cbs.layout import CBS_TABLES
 from sdw.cbs.load import CbsReport, ingest_cbs
 from sdw.config import settings
+from sdw.doelen.layout import DOELEN_TABLES
+from sdw.doelen.load import DoelenReport, ingest_doelen
 from sdw.messages.layout import table_columns
 from sdw.messages.load import ingest_messages
 from sdw.status import printable
@@ -113,3 +115,23 @@ def raw_budget(context: dg.AssetExecutionContext):
         report = BudgetReport()
     keys = [["raw", table] for table in BUDGET_TABLES]
     yield from _report(context, keys, report, rows=report.rows)
+
+
+@dg.multi_asset(
+    specs=_specs(DOELEN_TABLES, "Streefwaarden and outcome reports as loaded from SDW_DOELEN_DIR."),
+    name="raw_doelen",
+    description="Load every new streefwaarden or uitkomsten CSV in SDW_DOELEN_DIR (optional).",
+)
+def raw_doelen(context: dg.AssetExecutionContext):
+    config = settings()
+    if config.doelen_dir.is_dir():
+        report = retrying_io(context, lambda: ingest_doelen([config.doelen_dir], config))
+    else:
+        context.log.info(
+            "no doelen folder at %s (SDW_DOELEN_DIR): nothing to load", config.doelen_dir
+        )
+        report = DoelenReport()
+    keys = [["raw", table] for table in DOELEN_TABLES]
+    yield from _report(
+        context, keys, report, rows=report.rows, lines_quarantined=report.lines_quarantined
+    )

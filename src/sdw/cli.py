@@ -120,6 +120,13 @@ def _ingest_budget(args: argparse.Namespace) -> None:
     _print_load(report, f"{report.rows} rows")
 
 
+def _ingest_doelen(args: argparse.Namespace) -> None:
+    from sdw.doelen.load import ingest_doelen
+
+    report = ingest_doelen(args.paths, _ingest_settings(args))
+    _print_load(report, f"{report.rows} rows, {report.lines_quarantined} lines left out")
+
+
 def _fetch_cbs(args: argparse.Namespace) -> None:
     from sdw.cbs.fetch import fetch_tables
 
@@ -271,6 +278,15 @@ def parser() -> argparse.ArgumentParser:
     budget.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     _add_follow_option(budget)
     budget.set_defaults(handler=_ingest_budget)
+    doelen = kinds.add_parser(
+        "doelen", help="load a gemeente's streefwaarden per KPI and outcome reports (CSV)",
+        description="Load streefwaarden and outcome reports (CSV with the columns the README "
+        "lists; files or folders, recursively) into raw. A line that breaks a rule is left "
+        "out with its line number and the rule, the rest loads; a rerun adds nothing.",
+    )  # fmt: skip
+    doelen.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    _add_follow_option(doelen)
+    doelen.set_defaults(handler=_ingest_doelen)
 
     fetch = commands.add_parser("fetch", help="download source files (needs the network)")
     sources = fetch.add_subparsers(dest="kind", required=True, metavar="KIND")

@@ -37,6 +37,7 @@ class Settings:
     inbox: Path
     cbs_dir: Path
     budget_dir: Path
+    doelen_dir: Path
     quarantine_dir: Path
     reports_dir: Path
     xsd_dir: Path | None = None  # validate messages against the XSDs below this folder
@@ -101,6 +102,7 @@ def settings() -> Settings:
         inbox=_path("SDW_INBOX", work_dir / "inbox"),
         cbs_dir=_path("SDW_CBS_DIR", work_dir / "cbs"),
         budget_dir=_path("SDW_BUDGET_DIR", work_dir / "budget"),
+        doelen_dir=_path("SDW_DOELEN_DIR", work_dir / "doelen"),
         quarantine_dir=_path("SDW_QUARANTINE", work_dir / "quarantine"),
         reports_dir=_path("SDW_REPORTS", work_dir / "reports"),
         xsd_dir=_optional_path("SDW_XSD_DIR"),

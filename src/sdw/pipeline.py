@@ -27,6 +27,7 @@ def run_pipeline(settings: Settings) -> ExecuteInProcessResult:
     os.environ["SDW_INBOX"] = str(settings.inbox)
     os.environ["SDW_CBS_DIR"] = str(settings.cbs_dir)
     os.environ["SDW_BUDGET_DIR"] = str(settings.budget_dir)
+    os.environ["SDW_DOELEN_DIR"] = str(settings.doelen_dir)
 
     from dagster import DagsterInstance
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sdw.budget.layout import BUDGET_TABLES
 from sdw.cbs.layout import CBS_TABLES
+from sdw.doelen.layout import DOELEN_TABLES
 from sdw.messages.key import PSEUDONYM_KEY
 from sdw.messages.layout import MESSAGE_TABLES
 from sdw.quality.results import QUALITY_TABLES
@@ -21,6 +22,7 @@ RAW_TABLES: tuple[RawTable, ...] = (
     *QUALITY_TABLES,
     *CBS_TABLES.values(),
     *BUDGET_TABLES.values(),
+    *DOELEN_TABLES.values(),
 )
 
 # Raw tables no dbt model reads, and why.

@@ -60,6 +60,7 @@ def demo(tmp_path_factory) -> tuple[dict, Path]:
         patch.setenv("SDW_INBOX", str(root / "demo" / "inbox"))
         patch.setenv("SDW_CBS_DIR", str(root / "demo" / "cbs"))
         patch.setenv("SDW_BUDGET_DIR", str(root / "demo" / "budget"))
+        patch.setenv("SDW_DOELEN_DIR", str(root / "demo" / "doelen"))
         # as `make demo`: clients' postcodes become the CBS buurt the generator placed them in
         patch.setenv("SDW_POSTCODE_BUURT", str(root / "demo" / "postcode_buurt.csv"))
         patch.setenv("DAGSTER_HOME", str(root / "dagster_home"))

@@ -310,7 +310,7 @@ def test_same_seed_gives_identical_files_and_other_seed_differs(tmp_path: Path) 
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
     generate(tmp_path / "c", seed=6, **arguments)
     other = _tree(tmp_path / "c")
-    for folder in ("inbox/", "cbs/", "budget/", "ground_truth.json"):
+    for folder in ("inbox/", "cbs/", "budget/", "doelen/", "ground_truth.json"):
         mine = {k: v for k, v in _tree(tmp_path / "a").items() if k.startswith(folder)}
         theirs = {k: v for k, v in other.items() if k.startswith(folder)}
         assert mine != theirs, folder
@@ -321,6 +321,7 @@ def test_output_layout(demo: Demo) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "budget",
         "cbs",
+        "doelen",
         "ground_truth.json",
         "inbox",
         "postcode_buurt.csv",

@@ -248,6 +248,7 @@ def test_demo_through_dagster_on_postgres_gives_the_same_marts(demo, pg_server, 
         patch.setenv("SDW_INBOX", str(demo_dir / "inbox"))
         patch.setenv("SDW_CBS_DIR", str(demo_dir / "cbs"))
         patch.setenv("SDW_BUDGET_DIR", str(demo_dir / "budget"))
+        patch.setenv("SDW_DOELEN_DIR", str(demo_dir / "doelen"))
         patch.setenv("SDW_POSTCODE_BUURT", str(demo_dir / "postcode_buurt.csv"))  # as the fixture
         patch.setenv("SDW_QUARANTINE", str(tmp_path / "quarantine"))
         patch.setenv("SDW_REPORTS", str(tmp_path / "reports"))

@@ -35,6 +35,7 @@ from sdw.demo.budget import write_budget
 from sdw.demo.catalogue import DOMAINS, FROM_GEMEENTE, STANDARDS, Domain
 from sdw.demo.cbs import CbsExtracts
 from sdw.demo.contract import ContractDefects
+from sdw.demo.doelen import write_doelen, write_uitkomsten
 from sdw.demo.inbox import GroundTruth, Inbox
 from sdw.demo.inkoop import describe as describe_inkoop
 from sdw.demo.inkoop import met_overname, write_omzetplafonds
@@ -1017,7 +1018,7 @@ def write_demo(
         )
     world = build_gemeenten(rng, inwoners, gemeenten, gemeente_code, cap)
     out_dir = Path(out_dir)
-    for part in ("inbox", "cbs", "budget"):
+    for part in ("inbox", "cbs", "budget", "doelen"):
         folder = out_dir / part
         folder.mkdir(parents=True, exist_ok=True)
         if any(folder.iterdir()):
@@ -1067,6 +1068,11 @@ def write_demo(
     finally:
         cbs.close()
     _postcodes(out_dir / "postcode_buurt.csv", world)
+    codes = [gemeente.code for gemeente in world]
+    doelen = write_doelen(
+        out_dir / "doelen", seed, codes, year_range, truth.care_so_far(), period.horizon
+    )
+    write_uitkomsten(out_dir / "doelen", seed, truth.care_so_far(), doelen)
 
     meta = {
         "seed": seed,
@@ -1079,6 +1085,7 @@ def write_demo(
             "benchmark demos) later gemeenten reuse BSNs earlier ones gave out."
         ),
         "gemeenten": summaries,
+        "doelen": doelen,
         "counts": {
             "files": inbox.files,
             "messages_by_type": inbox.messages_by_type,

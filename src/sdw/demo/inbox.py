@@ -15,7 +15,7 @@ import os
 import random
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,6 +53,13 @@ class GroundTruth:
     def care(self, entry: dict[str, Any]) -> None:
         """One product line with its start, stop and prestaties as sent (the list `care`)."""
         self._care.write(json.dumps(entry) + "\n")
+
+    def care_so_far(self) -> Iterator[dict[str, Any]]:
+        """The care records written so far, one at a time (for outputs drawn from the care)."""
+        self._care.flush()
+        with open(self._care.name, encoding="utf-8") as lines:
+            for line in lines:
+                yield json.loads(line)
 
     def retour(self, entry: dict[str, Any]) -> None:
         """One retour (302-320) as sent, with the codes it rejects by (the list `retouren`)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sdw.dashboard.duiding import met_duiding
 from sdw.dashboard.page import Page, Panel
-from sdw.dashboard.pages import aanbieder, inkoop, keten, overzicht, verkenner, wijk
+from sdw.dashboard.pages import aanbieder, doelen, inkoop, keten, overzicht, verkenner, wijk
 
 # Each page with the analysts' duiding (sdw.dashboard.duiding) in its cards and below them.
 PAGES: list[Page] = [
@@ -18,6 +18,7 @@ PAGES: list[Page] = [
         aanbieder.PAGE,
         wijk.PAGE,
         keten.PAGE,
+        doelen.PAGE,
         verkenner.PAGE,
     )
 ]
