@@ -1,0 +1,102 @@
+"""Who waits now, and for how long: wachtenden_maand against the demo generator's own records.
+
+Every expected value is recomputed here from ground_truth.json's `care` list (each product line
+with its Ingangsdatum, Einddatum, and the Begindatum its 305 stated when one was sent) and the
+planted defects that change which start names which toewijzing, through test_stuurinformatie's
+Records; nothing reads the mart's SQL. The peildatum is the warehouse's latest Dagtekening.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import pytest
+from test_stuurinformatie import Records, _add_months, _d, _month, _peildatum, _quantile, _rows
+
+from sdw.config import dbt_var
+
+KEY = ("gemeente_code", "standard", "aanbieder_agb", "product_categorie", "maand_start")
+
+
+def _peilmomenten(first: date, peildatum: date) -> list[date]:
+    """Every month end from ``first``'s month on before the peildatum, and the peildatum."""
+    out, month = [], _month(first)
+    while True:
+        end = _add_months(month, 1) - timedelta(days=1)
+        if end >= peildatum:
+            return [*out, peildatum]
+        out.append(end)
+        month = _add_months(month, 1)
+
+
+def _expected_wachtenden(records: Records) -> dict[tuple, dict]:
+    peildatum = records.peildatum
+    first_start: dict[int, date] = {}
+    for _, line, _, begin, _, _ in records.periods:
+        if line is not None:
+            first_start[id(line)] = min(begin, first_start.get(id(line), date.max))
+    norm, norm_max = int(dbt_var("treeknorm_dagen")), int(dbt_var("treeknorm_max_dagen"))
+    waiting: dict[tuple, list[tuple[str, int]]] = defaultdict(list)
+    started: dict[tuple, list[int]] = defaultdict(list)
+    for line in records.lines:
+        if line["withdrawn"]:
+            continue
+        ingang, einde = _d(line["ingangsdatum"]), _d(line["einddatum"])
+        start = first_start.get(id(line))
+        cell = (line["gemeente_code"], line["standard"], line["aanbieder_agb"])
+        cell += (line["product_categorie"],)
+        if ingang > peildatum:
+            continue
+        for moment in _peilmomenten(ingang, peildatum):
+            if start is not None and start <= moment:
+                break
+            if einde is not None and einde < moment:
+                break
+            waiting[(*cell, _month(moment))].append((line["bsn"], (moment - ingang).days))
+        if start is not None and start <= peildatum:
+            started[(*cell, _month(start))].append((start - ingang).days)
+    expected = {}
+    for key in waiting.keys() | started.keys():
+        days = [d for _, d in waiting.get(key, [])]
+        begun = started.get(key, [])
+        expected[key] = {
+            "wachtende_toewijzingen": len(days),
+            "wachtende_clienten": len({bsn for bsn, _ in waiting.get(key, [])}),
+            "wachtdagen_mediaan": _quantile(days, 0.5) if days else None,
+            "wachtdagen_p80": _quantile(days, 0.8) if days else None,
+            "wachtdagen_max": max(days) if days else None,
+            "boven_treeknorm": sum(d > norm for d in days),
+            "boven_treeknorm_max": sum(d > norm_max for d in days),
+            "gestarte_toewijzingen": len(begun),
+            "wachttijd_gestart_mediaan": _quantile(begun, 0.5) if begun else None,
+            "wachttijd_inclusief_wachtenden_mediaan": _quantile(days + begun, 0.5),
+            "wachttijd_inclusief_wachtenden_p80": _quantile(days + begun, 0.8),
+        }
+    return expected
+
+
+def _approx(value):
+    return value if value is None else pytest.approx(value)
+
+
+def test_wachtenden_per_month_end_with_their_days_so_far(demo):
+    truth, warehouse = demo
+    records = Records(truth, _peildatum(warehouse))
+    expected = _expected_wachtenden(records)
+    rows = _rows(warehouse, "select * from marts.wachtenden_maand")
+    found = {tuple(r[k] for k in KEY): r for r in rows}
+    assert found.keys() == expected.keys()
+    for key, want in expected.items():
+        row = found[key]
+        assert {k: row[k] for k in want} == {k: _approx(v) for k, v in want.items()}, key
+        assert row["peilmoment"] == min(
+            _add_months(key[-1], 1) - timedelta(days=1), records.peildatum
+        )
+    # The demo has a real waiting list: toewijzingen waiting at every recent month end, some of
+    # them past both Treeknorm thresholds (the planted toewijzingen without any 305).
+    last = _month(records.peildatum)
+    recent = [v for k, v in expected.items() if _add_months(last, -12) <= k[-1] <= last]
+    assert sum(v["wachtende_toewijzingen"] for v in recent) > 100
+    assert sum(v["boven_treeknorm_max"] for v in recent) > 0
+    assert sum(v["boven_treeknorm"] for v in recent) > sum(v["boven_treeknorm_max"] for v in recent)
