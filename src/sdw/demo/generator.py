@@ -346,6 +346,8 @@ class _GemeenteRun:
                 ),
                 "reden": line.reden if stopped else None,
                 "defect": line.defect,
+                # COD327 of the 315 the line answers; None: the gemeente's own toegang (no 315)
+                "verwijzer_type": client.vot.verwijzer if client.vot else None,
                 # [begindatum, einddatum, volume, bedrag in eurocent, product code sent, defect]
                 "prestaties": self.declared.pop(id(line), []),
             }
@@ -401,6 +403,7 @@ class _GemeenteRun:
         self.last_referentie[agb] = products[0].referentie
         if vot.sent > self.period.horizon:
             return  # the second attempt has not been sent yet
+        vot.verwijzer = verwijzer
         body = verzoek_om_toewijzing(m, b, person, products)
         sent = self._send(client, "315", vot.sent, body)
         self._retour("316", sent)

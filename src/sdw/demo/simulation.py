@@ -117,6 +117,7 @@ class Verzoek:
     line: Line | None = None  # 317: the line it asks to extend
     einddatum: date | None = None  # 317: the Einddatum asked for
     referentie: str = ""  # ReferentieAanbieder, issued when the client is written
+    verwijzer: str | None = None  # 315: COD327 Type of the verwijzer, once the 315 is sent
 
 
 @dataclass
