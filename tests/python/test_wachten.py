@@ -100,3 +100,61 @@ def test_wachtenden_per_month_end_with_their_days_so_far(demo):
     assert sum(v["wachtende_toewijzingen"] for v in recent) > 100
     assert sum(v["boven_treeknorm_max"] for v in recent) > 0
     assert sum(v["boven_treeknorm"] for v in recent) > sum(v["boven_treeknorm_max"] for v in recent)
+
+
+def test_wachttijd_from_the_verzoek_next_to_the_one_from_the_ingangsdatum(demo):
+    truth, warehouse = demo
+    records = Records(truth, _peildatum(warehouse))
+    first_start: dict[int, date] = {}
+    for _, line, _, begin, _, _ in records.periods:
+        if line is not None:
+            first_start[id(line)] = min(begin, first_start.get(id(line), date.max))
+    cells: dict[tuple, list[dict]] = defaultdict(list)
+    for line in records.lines:
+        if line["withdrawn"] or line["verzoek_dagtekening"] is None:
+            continue
+        verzoek, ingang = _d(line["verzoek_dagtekening"]), _d(line["ingangsdatum"])
+        start = first_start.get(id(line))
+        start = start if start is not None and start <= records.peildatum else None
+        key = (line["gemeente_code"], line["standard"], line["aanbieder_agb"])
+        cells[(*key, line["product_categorie"], verzoek.year)].append(
+            {
+                "later": ingang > _d(line["gevraagde_ingangsdatum"]),
+                "tot_toewijzing": (_d(line["toewijzingsdatum"]) - verzoek).days,
+                "tot_start": None if start is None else (start - verzoek).days,
+                "wachttijd": None if start is None else (start - ingang).days,
+            }
+        )
+
+    def q(values, fraction):
+        values = [v for v in values if v is not None]
+        return pytest.approx(_quantile(values, fraction)) if values else None
+
+    expected = {}
+    for key, lines in cells.items():
+        expected[key] = {
+            "toewijzingen_met_verzoek": len(lines),
+            "ingangsdatum_later_dan_gevraagd": sum(x["later"] for x in lines),
+            "gestart": sum(x["tot_start"] is not None for x in lines),
+            "dagen_verzoek_tot_toewijzing_mediaan": q([x["tot_toewijzing"] for x in lines], 0.5),
+            "dagen_verzoek_tot_start_mediaan": q([x["tot_start"] for x in lines], 0.5),
+            "dagen_verzoek_tot_start_p80": q([x["tot_start"] for x in lines], 0.8),
+            "wachttijd_mediaan": q([x["wachttijd"] for x in lines], 0.5),
+            "wachttijd_p80": q([x["wachttijd"] for x in lines], 0.8),
+        }
+    keys = ("gemeente_code", "standard", "aanbieder_agb", "product_categorie", "jaar")
+    rows = _rows(warehouse, "select * from marts.wachttijd_verzoek_jaar")
+    found = {
+        tuple(r[k] for k in keys): {k: r[k] for k in expected[next(iter(expected))]} for r in rows
+    }
+    assert found == expected
+    # The demo moves some Ingangsdatums: they show, and the wait from the verzoek is longer than
+    # the one from the Ingangsdatum.
+    moved = sum(v["ingangsdatum_later_dan_gevraagd"] for v in expected.values())
+    assert 0 < moved < sum(v["toewijzingen_met_verzoek"] for v in expected.values())
+    longer = [
+        r
+        for r in rows
+        if r["gestart"] and r["dagen_verzoek_tot_start_mediaan"] > r["wachttijd_mediaan"]
+    ]
+    assert len(longer) > len(rows) / 2

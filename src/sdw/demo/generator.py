@@ -348,6 +348,13 @@ class _GemeenteRun:
                 "defect": line.defect,
                 # COD327 of the 315 the line answers; None: the gemeente's own toegang (no 315)
                 "verwijzer_type": client.vot.verwijzer if client.vot else None,
+                # the accepted 315's Dagtekening and the Ingangsdatum it asked for (None: no 315),
+                # and the first 301's Toewijzingsdatum
+                "verzoek_dagtekening": client.vot.sent.isoformat() if client.vot else None,
+                "gevraagde_ingangsdatum": (
+                    line.gevraagde_ingangsdatum.isoformat() if line.gevraagde_ingangsdatum else None
+                ),
+                "toewijzingsdatum": line.versions[0].toewijzingsdatum.isoformat(),
                 # [begindatum, einddatum, volume, bedrag in eurocent, product code sent, defect]
                 "prestaties": self.declared.pop(id(line), []),
             }
