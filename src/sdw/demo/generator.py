@@ -351,6 +351,7 @@ class _GemeenteRun:
                 # the accepted 315's Dagtekening and the Ingangsdatum it asked for (None: no 315),
                 # and the first 301's Toewijzingsdatum
                 "verzoek_dagtekening": client.vot.sent.isoformat() if client.vot else None,
+                "verzoek_identificatie": client.vot.identificatie if client.vot else None,
                 "gevraagde_ingangsdatum": (
                     line.gevraagde_ingangsdatum.isoformat() if line.gevraagde_ingangsdatum else None
                 ),
@@ -413,6 +414,7 @@ class _GemeenteRun:
         vot.verwijzer = verwijzer
         body = verzoek_om_toewijzing(m, b, person, products)
         sent = self._send(client, "315", vot.sent, body)
+        vot.identificatie = sent.identificatie
         self._retour("316", sent)
         self._misaddress(client, vot.sent, body)
         if vot.answered is not None and vot.answered <= self.period.horizon:

@@ -29,9 +29,6 @@ VOW_SHARE = 0.5  # of those extensions, the share the aanbieder asks for with a 
 WITHDRAW_RATE = 0.02  # toewijzing lines deleted before care starts (RedenWijziging 13)
 START_CORRECTION_RATE = 0.03  # 305 sent with a wrong Begindatum, deleted and re-sent
 VERZOEK_REJECT_RATE = 0.02  # 315/317 rejected by the gemeente's retour and sent again
-# Toewijzingen after a 315 whose Ingangsdatum the toegang sets later than asked, to when the
-# aanbieder expects to start: the wachttijd from the Ingangsdatum then hides most of the wait.
-MOVED_INGANG_RATE = 0.2
 
 VOT_OUTCOMES = Weighted([("toegewezen", 0.85), ("onderzoek", 0.07), ("afgewezen", 0.08)])
 VOW_OUTCOMES = Weighted([("toegewezen", 0.75), ("onderzoek", 0.10), ("afgewezen", 0.15)])
@@ -121,6 +118,7 @@ class Verzoek:
     einddatum: date | None = None  # 317: the Einddatum asked for
     referentie: str = ""  # ReferentieAanbieder, issued when the client is written
     verwijzer: str | None = None  # 315: COD327 Type of the verwijzer, once the 315 is sent
+    identificatie: str = ""  # 315: the accepted message's BerichtIdentificatie
 
 
 @dataclass
@@ -160,7 +158,6 @@ class Line:
     nummer: int = 0  # ToewijzingNummer, issued when the client is written
     referentie: str | None = None  # ReferentieAanbieder of the 315 it answers
     gevraagde_ingangsdatum: date | None = None  # what the 315 asked for
-    moved_by: int = 0  # days the toegang moved the Ingangsdatum past what the 315 asked
     declared: int = 0  # volume declared so far (frequentie 6: a total for the toewijzing)
     defect_done: bool = False
 
@@ -284,14 +281,13 @@ def simulate_client(
         line = Line(product, start, volume, [Version(granted, tijd, einddatum)])
         if vot is not None:
             line.gevraagde_ingangsdatum = start
-            _move_ingangsdatum(line, f"{aanbieder.agb}|{arrival}|{age_days}|{tijd}|{product.code}")
         line.utilisation = min(1.0, aanbieder.utilisation * rng.uniform(0.9, 1.08))
         if rng.random() < WITHDRAW_RATE:
             # Sent to the wrong aanbieder or no longer wanted: deleted (RedenWijziging 13).
             issued = working_days_after(client.sent_301, rng.randint(1, 10))
             if issued <= period.horizon:
                 line.withdrawn = True
-                line.versions.append(Version(issued, clock(rng), line.ingangsdatum, "13"))
+                line.versions.append(Version(issued, clock(rng), start, "13"))
         if not line.withdrawn:
             line.defect = _line_defect(rng, rates, aanbieder.defect_factor, product)
         client.lines.append(line)
@@ -308,24 +304,6 @@ def simulate_client(
         _simulate_end(rng, client, line, exit_reden, exit_day)
     _simulate_stops(rng, client, delivering, period)
     return client
-
-
-def _move_ingangsdatum(line: Line, seed: str) -> None:
-    """Sometimes the toegang sets the Ingangsdatum to when the aanbieder expects to start, the
-    whole toewijzing moving with it. Drawn from a generator of its own, so that every other draw
-    stays as it was."""
-    own = random.Random(seed)
-    if own.random() >= MOVED_INGANG_RATE:
-        return
-    usual = line.product.wachttijd[0]
-    if usual < 7:
-        return
-    line.moved_by = own.randint(usual // 2, usual)
-    shift = timedelta(days=line.moved_by)
-    line.ingangsdatum += shift
-    first = line.versions[0]
-    if first.einddatum is not None:
-        first.einddatum += shift
 
 
 def _simulate_vot(
@@ -359,9 +337,6 @@ def _simulate_starts(rng: random.Random, client: Client, lines: list[Line], peri
             line.begindatum = shared
         else:
             wachttijd = timedelta(days=_wachttijd(rng, line.product))
-            if line.moved_by:
-                # The toegang planned the Ingangsdatum on the expected start: little wait is left.
-                wachttijd = min(wachttijd, timedelta(days=line.moved_by // 4))
             line.begindatum = min(line.ingangsdatum + wachttijd, latest)
         if line.defect is None and rng.random() < START_CORRECTION_RATE:
             _plan_correction(rng, line, report_days, period)
