@@ -102,11 +102,6 @@ def test_wachtenden_per_month_end_with_their_days_so_far(demo):
     assert sum(v["boven_treeknorm"] for v in recent) > sum(v["boven_treeknorm_max"] for v in recent)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="last run: one cell's dagen_verzoek_tot_toewijzing_mediaan a day off; the skip of "
-    "315s first rejected (whose other products were accepted a few days earlier) is unverified",
-)
 def test_wachttijd_from_the_verzoek_next_to_the_one_from_the_ingangsdatum(demo):
     truth, warehouse = demo
     records = Records(truth, _peildatum(warehouse))
