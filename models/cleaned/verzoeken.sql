@@ -30,7 +30,8 @@ records as (
         product_categorie,
         product_code,
         coalesce(toewijzing_ingangsdatum, ingangsdatum) as gewenste_ingangsdatum,
-        cast(null as varchar) as reden_verzoek
+        cast(null as varchar) as reden_verzoek,
+        verwijzer_type
     from aangevraagd
     union all
     select
@@ -50,7 +51,8 @@ records as (
         cast(null as varchar) as product_categorie,
         cast(null as varchar) as product_code,
         cast(null as date) as gewenste_ingangsdatum,
-        reden_verzoek
+        reden_verzoek,
+        cast(null as varchar) as verwijzer_type
     from wijzigingen
 ),
 
@@ -185,6 +187,7 @@ final as (
         eerste.product_code,
         eerste.gewenste_ingangsdatum,
         eerste.reden_verzoek,
+        eerste.verwijzer_type,
         eerste.bericht_identificatie,
         eerste.dagtekening,
         eerste.delivery_count,

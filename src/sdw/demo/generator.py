@@ -358,6 +358,16 @@ class _GemeenteRun:
                 ),
                 "reden": line.reden if stopped else None,
                 "defect": line.defect,
+                # COD327 of the 315 the line answers; None: the gemeente's own toegang (no 315)
+                "verwijzer_type": client.vot.verwijzer if client.vot else None,
+                # the accepted 315's Dagtekening and the Ingangsdatum it asked for (None: no 315),
+                # and the first 301's Toewijzingsdatum
+                "verzoek_dagtekening": client.vot.sent.isoformat() if client.vot else None,
+                "verzoek_identificatie": client.vot.identificatie if client.vot else None,
+                "gevraagde_ingangsdatum": (
+                    line.gevraagde_ingangsdatum.isoformat() if line.gevraagde_ingangsdatum else None
+                ),
+                "toewijzingsdatum": line.versions[0].toewijzingsdatum.isoformat(),
                 # [begindatum, einddatum, volume, bedrag in eurocent, product code sent, defect]
                 "prestaties": self.declared.pop(id(line), []),
             }
@@ -413,8 +423,10 @@ class _GemeenteRun:
         self.last_referentie[agb] = products[0].referentie
         if vot.sent > self.period.horizon:
             return  # the second attempt has not been sent yet
+        vot.verwijzer = verwijzer
         body = verzoek_om_toewijzing(m, b, person, products)
         sent = self._send(client, "315", vot.sent, body)
+        vot.identificatie = sent.identificatie
         self._retour("316", sent)
         self._misaddress(client, vot.sent, body)
         if vot.answered is not None and vot.answered <= self.period.horizon:

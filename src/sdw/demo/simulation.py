@@ -120,6 +120,8 @@ class Verzoek:
     line: Line | None = None  # 317: the line it asks to extend
     einddatum: date | None = None  # 317: the Einddatum asked for
     referentie: str = ""  # ReferentieAanbieder, issued when the client is written
+    verwijzer: str | None = None  # 315: COD327 Type of the verwijzer, once the 315 is sent
+    identificatie: str = ""  # 315: the accepted message's BerichtIdentificatie
 
 
 @dataclass
@@ -158,6 +160,7 @@ class Line:
     reported_end: date | None = None  # the 307's Einddatum: differs from end only when planted
     nummer: int = 0  # ToewijzingNummer, issued when the client is written
     referentie: str | None = None  # ReferentieAanbieder of the 315 it answers
+    gevraagde_ingangsdatum: date | None = None  # what the 315 asked for
     declared: int = 0  # volume declared so far (frequentie 6: a total for the toewijzing)
     defect_done: bool = False
 
@@ -279,6 +282,8 @@ def simulate_client(
         client.sent_301 = next_day
     for product, start, einddatum, volume in client.requested:
         line = Line(product, start, volume, [Version(granted, tijd, einddatum)])
+        if vot is not None:
+            line.gevraagde_ingangsdatum = start
         line.utilisation = min(1.0, aanbieder.utilisation * rng.uniform(0.9, 1.08))
         if rng.random() < WITHDRAW_RATE:
             # Sent to the wrong aanbieder or no longer wanted: deleted (RedenWijziging 13).
