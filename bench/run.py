@@ -10,6 +10,7 @@ its own process (bench/measure.py: wall time and peak memory of its process tree
   checks       the quality checks (sdw.quality.runner, the real runner)
   quality      dbt build of the models made from the check results
   daily        one more day of messages: ingest, build, checks and quality again
+  pages        every dashboard page's answer (its panels' SQL and figures) on the built warehouse
 
 Then bench/report.py holds the figures to the targets, profiles what missed them, and writes
 bench/results.json, bench/results.md and the README's Performance table.
@@ -113,6 +114,7 @@ def measure_size(data_dir: Path, work_dir: Path, lines: int, inwoners: int, smok
     result.update(size.build_and_check())
     daily = {"ingest": size.step("ingest", *day), **size.build_and_check()}
     result["daily"] = daily
+    result["pages"] = size.step("pages")
     return result
 
 

@@ -109,7 +109,76 @@ def checks(paths: list[Path]) -> dict:
     }
 
 
-STEPS = {"warm": warm, "bare": bare, "ingest": ingest, "cbs": cbs, "checks": checks}
+def pages(paths: list[Path]) -> dict:
+    """Every dashboard page's answer, as its callback gives it: the SQL of each of its panels on
+    one read-only connection and each figure drawn, for every gemeente and domain over the last
+    two years (the page first shown); the Verkenner's first view (clients in zorg per month, its
+    SQL from MetricFlow). `seconds` is the slowest page; each page's slowest answer is kept."""
+    del paths
+    from datetime import date
+
+    import duckdb
+
+    from sdw import metrics
+    from sdw.config import settings
+    from sdw.dashboard import queries
+    from sdw.dashboard.pages import PAGES
+
+    slowest: dict[str, float] = {}
+
+    def timed(name: str, answer) -> None:
+        started = time.perf_counter()
+        answer()
+        slowest[name] = max(slowest.get(name, 0.0), time.perf_counter() - started)
+
+    warehouse = settings().warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        gemeenten = list(queries.gemeenten(con).gemeente_code)
+        bereik = queries.maanden(con)
+        aanbieders = list(queries.aanbieders(con).aanbieder_agb)
+    last = bereik.laatste.max().date()
+    first = date(last.year - 2 + (last.month == 12), last.month % 12 + 1, 1)
+    for gemeente in gemeenten:
+        for standard in ("iwmo", "ijw"):
+            where = queries.Filter(gemeente, standard, first, last, aanbieder=aanbieders[0])
+            for page in PAGES:
+
+                def answer(page=page, where=where) -> None:
+                    with duckdb.connect(str(warehouse), read_only=True) as con:
+                        for panel in page.panels:
+                            frame = queries.panel(con, panel.sql, where)
+                            if not frame.empty:
+                                panel.figure(frame, where)
+
+                if page.panels:
+                    timed(page.naam, answer)
+
+    # The semantic manifest of this size's dbt run (DBT_TARGET_PATH), else the project's.
+    built = Path(os.environ.get("DBT_TARGET_PATH", "target")) / "semantic_manifest.json"
+    manifest = built if built.exists() else metrics.MANIFEST
+
+    def verkenner() -> None:
+        query = metrics.MetricQuery(
+            metrics=("clienten_in_zorg",), grain="month", van=first, tot=last
+        )
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            metrics.run(con, query, manifest=manifest)
+
+    timed("verkenner", verkenner)
+    return {
+        "pages": {name: round(seconds, 3) for name, seconds in slowest.items()},
+        "seconds": max(slowest.values()),
+    }
+
+
+STEPS = {
+    "warm": warm,
+    "bare": bare,
+    "ingest": ingest,
+    "cbs": cbs,
+    "checks": checks,
+    "pages": pages,
+}
 
 
 def main() -> None:

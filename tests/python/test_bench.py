@@ -76,6 +76,12 @@ def test_bench_smoke(tmp_path: Path) -> None:
     for step in STEPS:
         assert size[step]["seconds"] > 0 and size[step]["peak_rss_mb"] > 0
         assert size["daily"][step]["seconds"] > 0
+    # Every dashboard page answered on the built warehouse, the Verkenner through MetricFlow.
+    from sdw.dashboard.pages import PAGES
+
+    answered = size["pages"]["pages"]
+    assert set(answered) == {p.naam for p in PAGES if p.panels} | {"verkenner"}
+    assert all(seconds > 0 for seconds in answered.values())
     assert set(size["build"]["layers"]) == {"staging", "cleaned", "marts", "other"}
     assert size["build"]["layers"]["cleaned"] > 0 and size["build"]["ok"]
     assert size["end_to_end_seconds"] == round(sum(size[s]["seconds"] for s in STEPS), 1)
