@@ -185,8 +185,10 @@ def _guarded_tables() -> dict[str, tuple[str, str]]:
     return guarded
 
 
-def bevindingen(findings: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """The open findings with what identifies each in the aanbieder's own system."""
+def bevindingen(findings: pd.DataFrame, settings: Settings, agb: str) -> pd.DataFrame:
+    """The open findings with what identifies each in the aanbieder's own system: looked up in
+    the rows of this aanbieder only, where the guarded table names one (a key need not be unique
+    across aanbieders)."""
     guarded = _guarded_tables()
     looked_up: dict[tuple[str, str], dict] = {}
     with connect(settings.warehouse, read_only=True) as con:
@@ -209,10 +211,11 @@ def bevindingen(findings: pd.DataFrame, settings: Settings) -> pd.DataFrame:
             values = sorted(set(keys))
             marks = ", ".join("?" for _ in values)
             select = ", ".join(f"cast({column} as varchar) as {column}" for column in wanted)
+            own = " and aanbieder_agb = ?" if "aanbieder_agb" in present else ""
             result = con.execute(
                 f"select cast({key} as varchar) as finding_key, {select} "
-                f"from {table} where cast({key} as varchar) in ({marks})",
-                values,
+                f"from {table} where cast({key} as varchar) in ({marks}){own}",
+                values + ([agb] if own else []),
             )
             names = [d[0] for d in result.description]
             for found in result.fetchall():
@@ -360,7 +363,7 @@ def export_aanbieder(settings: Settings, agb: str, out_dir: Path) -> Path:
         ),
         "Kengetallen": kengetallen(mart, suppressed, agb),
         "Omzetplafond": plafonds,
-        "Bevindingen": bevindingen(findings, settings),
+        "Bevindingen": bevindingen(findings, settings, agb),
         "Toelichting": toelichting(),
     }
     workbook = Workbook()

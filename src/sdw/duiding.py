@@ -50,7 +50,10 @@ PAGINAS = {
 MAX_TEKST = 1000
 PERIODE = re.compile(r"^(?P<jaar>\d{4})(?:-(?:H(?P<h>[12])|K(?P<k>[1-4])|(?P<m>0[1-9]|1[0-2])))?$")
 PERSONAL = {
-    "een getal van negen cijfers (een BSN?)": re.compile(r"(?<!\d)\d{9}(?!\d)"),
+    # nine digits, also written in groups (123.456.789, 1234 56 789)
+    "een getal van negen cijfers (een BSN?)": re.compile(
+        r"(?<!\d)(?<!\d\.)(?:\d[\s.-]?){8}\d(?!\d)(?!\.\d)"
+    ),
     "een e-mailadres": re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
     "een telefoonnummer": re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\d[\s-]?){9}(?!\d)"),
 }

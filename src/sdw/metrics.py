@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -267,3 +267,71 @@ def run(con: Any, query: MetricQuery, manifest: Path = MANIFEST) -> pd.DataFrame
         column = pd.to_datetime(frame[query.time_column], utc=postgres)
         frame[query.time_column] = column.dt.tz_localize(None) if postgres else column
     return frame
+
+
+# What leaves the warehouse as a download: per semantic model, the metric that counts the
+# persons its figures are computed over. A model not named here counts no persons (budget
+# lines in euros, messages of the keten), so its figures are shared as the export shares them.
+PERSONEN = {
+    "client_maanden": ("clienten_in_zorg",),
+    "zorgperioden": ("zorgperioden_gestart",),
+    "declaratieregels": ("gedeclareerde_clienten",),
+    "toewijzingen": ("toegewezen_clienten",),
+    "verzoeken": ("verzoeken",),
+    "herhaald_beroep_jaren": (
+        "beeindigd_volgens_plan_6m_bekend",
+        "beeindigd_volgens_plan_12m_bekend",
+    ),
+    "wachtenden": ("wachtende_toewijzingen",),
+}
+
+
+def _models_of(manifest: Path) -> dict[str, set[str]]:
+    """Each metric's semantic models: its measure's, or those of the metrics a ratio or derived
+    metric is made of."""
+    parsed = json.loads(_load_manifest(manifest))
+    model_of = {m["name"]: sm["name"] for sm in parsed["semantic_models"] for m in sm["measures"]}
+    parts: dict[str, list[str]] = {}
+    found: dict[str, set[str]] = {}
+    for metric in parsed["metrics"]:
+        params = metric["type_params"]
+        measure = (params.get("measure") or {}).get("name")
+        found[metric["name"]] = {model_of[measure]} if measure in model_of else set()
+        inputs = [
+            params.get("numerator"),
+            params.get("denominator"),
+            *(params.get("metrics") or []),
+        ]
+        parts[metric["name"]] = [i["name"] for i in inputs if i]
+    for _ in range(3):  # a derived metric of ratios: resolve a few levels deep
+        for name, names in parts.items():
+            for part in names:
+                found[name] |= found.get(part, set())
+    return found
+
+
+def run_suppressed(
+    con: Any, query: MetricQuery, minimum: int, manifest: Path = MANIFEST
+) -> pd.DataFrame:
+    """`run`, for a download: each row's figures are blanked where a count of the persons they
+    are computed over is from 1 to `minimum` - 1 (primary suppression, as the export's; a zero
+    reveals no one). The counts are asked along with the query and left out of the result."""
+    models = _models_of(manifest)
+    personen = sorted(
+        {
+            p
+            for metric in query.metrics
+            for model in models.get(metric, ())
+            for p in PERSONEN.get(model, ())
+        }
+    )
+    extra = tuple(p for p in personen if p not in query.metrics)
+    frame = run(con, replace(query, metrics=query.metrics + extra), manifest)
+    small = pd.Series(False, index=frame.index)
+    for column in personen:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        small |= values.between(1, minimum - 1)
+    shared = [m for m in query.metrics if any(PERSONEN.get(x) for x in models.get(m, ()))]
+    frame = frame.astype({m: "object" for m in shared})
+    frame.loc[small, shared] = None
+    return frame.drop(columns=list(extra))

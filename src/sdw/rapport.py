@@ -237,6 +237,8 @@ def _lees(settings: Settings, gemeente: str, minimum: int) -> tuple[dict[str, pd
                 frame[SUPPRESSED_COLUMN] = ""
             if "gemeente_code" in frame.columns:
                 frame = frame[frame["gemeente_code"] == gemeente]
+            elif "gebied_code" in frame.columns:  # kpi_realisatie: the gemeente's own targets
+                frame = frame[frame["gebied_code"] == gemeente]
             frames[name] = frame.reset_index(drop=True)
     return frames, refused
 
@@ -512,6 +514,10 @@ def _doelen(frames: dict, info: dict, jaar: int, cellen: Cellen) -> str:
         return "<p>Er zijn (nog) geen doelen geladen.</p>"
     if "jaar" in kpi.columns:
         kpi = kpi[kpi["jaar"] == jaar]
+    elif "maand_start" in kpi.columns:  # each KPI as it stood in the year's last month
+        months = pd.to_datetime(kpi["maand_start"])
+        kpi = kpi[months.dt.year == jaar]
+        kpi = kpi[pd.to_datetime(kpi["maand_start"]) == pd.to_datetime(kpi["maand_start"]).max()]
     if kpi.empty:
         return f"<p>Geen doelen over {jaar}.</p>"
     columns = [c for c in kpi.columns if c not in ("gemeente_code", SUPPRESSED_COLUMN)]
@@ -522,7 +528,7 @@ def _doelen(frames: dict, info: dict, jaar: int, cellen: Cellen) -> str:
             cellen.cel(row, c)
             if isinstance(row[c], int | float) and not isinstance(row[c], bool)
             else (
-                ONDERDRUKT
+                cellen._onderdrukt("tekst")
                 if _blank(row, c)
                 else f"<td>{_esc('' if _leeg(row[c]) else row[c])}</td>"
             )

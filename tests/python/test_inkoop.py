@@ -237,15 +237,11 @@ class Market:
         self.clients: dict[tuple, set] = defaultdict(set)
         self.omzet: dict[tuple, int] = defaultdict(int)
         self.active: set[tuple] = set()
+        self.place, self.started = place, started
         for period in records.care_periods():
             client, line, agb, begin, end, _ = period
             g, s = records.gemeente_standard(period)
-            if line is not None:
-                product = (line["product_categorie"], line["product_code"])
-            else:
-                products = started[(g, s, agb, begin.isoformat())]
-                assert len(products) == 1, (g, s, agb, begin)
-                product = next(iter(products))
+            product = self.product(period)
             for jaar in range(begin.year, (end or records.peildatum).year + 1):
                 where = place(g, s, jaar, *product)
                 if where is not None:
@@ -264,6 +260,16 @@ class Market:
         self.rows |= {(*k, agb) for k, agbs in self.contracted.items() for agb in agbs}
         self.rows |= {(g, s, j + 1, *rest) for g, s, j, *rest in self.active if j < last}
         self.known_years = {(g, s, j) for g, s, j, *_ in self.active}
+
+    def product(self, period) -> tuple[str, str]:
+        """The (productcategorie, productcode) of a care period."""
+        _, line, agb, begin, _, _ = period
+        if line is not None:
+            return line["product_categorie"], line["product_code"]
+        g, s = self.records.gemeente_standard(period)
+        products = self.started[(g, s, agb, begin.isoformat())]
+        assert len(products) == 1, (g, s, agb, begin)
+        return next(iter(products))
 
     def shares(self, key: tuple) -> tuple[float | None, float | None]:
         market = [r for r in self.rows if r[:5] == key[:5]]
@@ -325,6 +331,88 @@ def test_market_share_per_aanbieder_per_segment(demo, market):
     assert any(r["is_toetreder"] for k, r in found.items() if k[2] in years)
     assert any(r["is_vertrokken"] for r in found.values())
     assert any(k[4] is not None for k in found) and any(k[4] is None for k in found)
+
+
+# Minutes per unit of the units of time that are hours of care (the etmaal, 14, is verblijf).
+MINUTEN = {"01": 1, "04": 60, "16": 240}
+COLUMNS = {
+    "kosten": "kosten_per_client_eur",
+    "uren": "uren_per_client",
+    "zorgduur": "zorgduur_mediaan",
+}
+
+
+def test_outliers_against_the_peers_of_the_same_market(demo, market):
+    from test_stuurinformatie import _quantile
+
+    _, warehouse = demo
+    records = market.records
+    uren: dict[tuple, float] = defaultdict(float)
+    for line in records.lines:
+        g, s, agb = line["gemeente_code"], line["standard"], line["aanbieder_agb"]
+        for begin, _, volume, _, code, _ in line["prestaties"]:
+            where = market.place(g, s, int(begin[:4]), line["product_categorie"], code)
+            if where is not None and line["eenheid"] in MINUTEN:
+                uren[(g, s, int(begin[:4]), *where, agb)] += volume * MINUTEN[line["eenheid"]] / 60
+    # Per client, the longest zorgduur of its periods in the market that ended in the year.
+    zorgduur: dict[tuple, dict] = defaultdict(dict)
+    for period in records.care_periods():
+        client, _, agb, begin, end, _ = period
+        if end is None:
+            continue
+        g, s = records.gemeente_standard(period)
+        where = market.place(g, s, end.year, *market.product(period))
+        if where is not None:
+            days = zorgduur[(g, s, end.year, *where, agb)]
+            days[client] = max(days.get(client, 0), (end - begin).days + 1)
+
+    expected = {}
+    for key, clients in market.clients.items():
+        if not clients:
+            continue
+        durations = list(zorgduur.get(key, {}).values())
+        expected[key] = {
+            "kosten": market.omzet.get(key, 0) / 100 / len(clients),
+            "uren": uren.get(key, 0.0) / len(clients),
+            "zorgduur": _quantile(durations, 0.5) if durations else None,
+        }
+
+    def fences(values: list[float]) -> tuple[float, float]:
+        q1, q3 = _quantile(values, 0.25), _quantile(values, 0.75)
+        return q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
+
+    def signal(value, low_high) -> str | None:
+        if value is None:
+            return None
+        low, high = low_high
+        return "hoog" if value > high else "laag" if value < low else "normaal"
+
+    rows = _rows(warehouse, "select * from marts.inkoop_uitschieters")
+    found = {
+        (r["gemeente_code"], r["standard"], r["jaar"], r["segment"], r["perceel"],
+         r["aanbieder_agb"]): r
+        for r in rows
+    }  # fmt: skip
+    assert set(found) == set(expected) and len(found) > 20
+    flagged = 0
+    for key, row in found.items():
+        peers = [v for k, v in expected.items() if k[:5] == key[:5]]
+        mine = expected[key]
+        assert row["clienten"] == len(market.clients[key]), key
+        assert row["aanbieders"] == len(peers), key
+        for measure, column in COLUMNS.items():
+            values = [p[measure] for p in peers if p[measure] is not None]
+            assert _approx_or_none(row[column], mine[measure]), (key, measure)
+            expected_signal = signal(mine[measure], fences(values)) if values else None
+            assert row[f"{measure}_signaal"] == expected_signal, (key, measure)
+            flagged += row[f"{measure}_signaal"] in ("hoog", "laag")
+    assert flagged > 0, "the demo's aanbieders differ enough for some to stand out"
+
+
+def _approx_or_none(a, b) -> bool:
+    return (a is None and b is None) or (
+        a is not None and b is not None and a == pytest.approx(b, rel=1e-9, abs=1e-9)
+    )
 
 
 def test_market_per_segment_and_perceel(demo, market):

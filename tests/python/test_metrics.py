@@ -255,3 +255,30 @@ def test_a_request_metricflow_cannot_answer_is_a_clear_error(warehouse):
         metrics.sql(MetricQuery(metrics=("instroom",), grain="eeuw"))
     with pytest.raises(metrics.MetricQueryError, match="dimension name"):
         metrics.sql(MetricQuery(metrics=("instroom",), filters=(("x') or 1=1 --", ("a",)),)))
+
+
+def test_a_download_blanks_small_counts_of_persons_and_what_they_carry(warehouse):
+    """Verkenner downloads leave the warehouse: a row whose zorgperioden number from 1 to the
+    threshold - 1 has its figures blanked; every other row keeps the figures `run` gives."""
+    from sdw.config import dbt_var
+
+    minimum = int(dbt_var("kleine_aantallen_drempel"))
+    keys = ["metric_time__year", "aanbieder", "product__product_categorie"]
+    query = MetricQuery(
+        metrics=("wachttijd_mediaan", "zorgduur_mediaan"), group_by=tuple(keys[1:]), grain="year"
+    )
+    count = MetricQuery(metrics=("zorgperioden_gestart",), group_by=query.group_by, grain="year")
+    whole = {tuple(r[k] for k in keys): r for r in ask(warehouse, query).to_dict("records")}
+    counts = {tuple(r[k] for k in keys): r for r in ask(warehouse, count).to_dict("records")}
+    with reader(warehouse) as con:
+        shared = metrics.run_suppressed(con, query, minimum)
+    assert list(shared.columns) == [*keys, "wachttijd_mediaan", "zorgduur_mediaan"]
+    small = {k for k, r in counts.items() if 1 <= r["zorgperioden_gestart"] < minimum}
+    assert small and len(small) < len(whole)
+    for row in shared.to_dict("records"):
+        key = tuple(row[k] for k in keys)
+        for metric in query.metrics:
+            if key in small:
+                assert row[metric] is None, (key, metric)
+            else:
+                same({key: [row[metric]]}, {key: [whole[key][metric]]})

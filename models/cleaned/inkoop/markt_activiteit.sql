@@ -4,7 +4,9 @@
 -- A product's segment and perceel are the catalogue's for its gemeente and the nearest year the
 -- catalogue covers (the year itself where it does), by productcode, else by productcategorie
 -- where that names one segment and perceel; care the catalogue does not place is left out.
--- The step both inkoop markt marts count from.
+-- Also the hours declared (time units other than the etmaal of verblijf) and the zorgduur of
+-- a zorgperiode with the aanbieder that ended in the year (the longest, where there are more).
+-- The step the inkoop markt marts and the outliers count from.
 with zorgperioden as (
     select * from {{ ref('zorgperioden') }}
     where begindatum <= {{ peildatum() }} and (einddatum is null or einddatum >= begindatum)
@@ -61,20 +63,24 @@ per_categorie as (
 ),
 
 in_zorg as (
-    select distinct
+    select
         zorgperioden.gemeente_code,
         zorgperioden.standard,
         jaren.jaar,
         zorgperioden.product_categorie,
         zorgperioden.product_code,
         zorgperioden.aanbieder_agb,
-        zorgperioden.client_pseudonym
+        zorgperioden.client_pseudonym,
+        max(zorgperioden.zorgduur_dagen) filter (
+            where extract(year from zorgperioden.einddatum) = jaren.jaar
+        ) as zorgduur_dagen
     from zorgperioden
     inner join jaren
         on
             zorgperioden.begindatum <= make_date(jaren.jaar, 12, 31)
             and coalesce(zorgperioden.einddatum, {{ peildatum() }})
             >= make_date(jaren.jaar, 1, 1)
+    group by 1, 2, 3, 4, 5, 6, 7
 ),
 
 gedeclareerd as (
@@ -87,13 +93,15 @@ gedeclareerd as (
         aanbieder_agb,
         client_pseudonym,
         count(*) as declaratieregel_count,
-        sum(ingediend_eurocent) as ingediend_eurocent
+        sum(ingediend_eurocent) as ingediend_eurocent,
+        sum(case when eenheid <> '14' then minuten end) / 60.0 as uren
     from declaratieregels
     group by 1, 2, 3, 4, 5, 6, 7
 ),
 
 activiteit as (
     select
+        in_zorg.zorgduur_dagen,
         coalesce(in_zorg.gemeente_code, gedeclareerd.gemeente_code) as gemeente_code,
         coalesce(in_zorg.standard, gedeclareerd.standard) as standard,
         coalesce(in_zorg.jaar, gedeclareerd.jaar) as jaar,
@@ -103,7 +111,8 @@ activiteit as (
         coalesce(in_zorg.client_pseudonym, gedeclareerd.client_pseudonym) as client_pseudonym,
         in_zorg.client_pseudonym is not null as is_in_zorg,
         coalesce(gedeclareerd.declaratieregel_count, 0) as declaratieregel_count,
-        coalesce(gedeclareerd.ingediend_eurocent, 0) as ingediend_eurocent
+        coalesce(gedeclareerd.ingediend_eurocent, 0) as ingediend_eurocent,
+        coalesce(gedeclareerd.uren, 0) as uren
     from in_zorg
     full outer join gedeclareerd
         on
@@ -158,7 +167,9 @@ final as (
         client_pseudonym,
         bool_or(is_in_zorg) as is_in_zorg,
         sum(declaratieregel_count) as declaratieregel_count,
-        sum(ingediend_eurocent) as ingediend_eurocent
+        sum(ingediend_eurocent) as ingediend_eurocent,
+        sum(uren) as uren,
+        max(zorgduur_dagen) as zorgduur_dagen
     from geplaatst
     where segment is not null
     group by 1, 2, 3, 4, 5, 6, 7

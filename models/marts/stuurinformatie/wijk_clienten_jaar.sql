@@ -163,5 +163,5 @@ final as (
 
 select
     *,
-    round(1000.0 * clienten_in_zorg / nullif(inwoners, 0), 2) as per_1000_inwoners
+    1000.0 * clienten_in_zorg / nullif(inwoners, 0) as per_1000_inwoners
 from final

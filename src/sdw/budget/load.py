@@ -121,7 +121,13 @@ def read_budget_file(data: bytes) -> tuple[str, list[tuple[str, ...]]]:
     layout = next((name for name, kind in LAYOUTS.items() if kind.matches(names)), None)
     if layout is None or len(set(names)) != len(names):
         expected = " or ".join(_describe(kind) for kind in LAYOUTS.values())
-        raise BadFile(f"header {','.join(names)!r} is no layout (expected {expected})")
+        # The header is not quoted: a file without one has a line of data there.
+        known = {c for kind in LAYOUTS.values() for c in kind.columns}
+        unknown = sum(name not in known for name in names)
+        raise BadFile(
+            f"the header ({len(names)} columns, {unknown} of them no known column) is no "
+            f"layout (expected {expected})"
+        )
     columns = LAYOUTS[layout].columns
     rows = list(_checked(_in_order(reader, names, columns), layout))
     if not rows:
@@ -163,11 +169,11 @@ def _checked(
         row = tuple(value.strip() for value in fields)
         gemeente, jaar, standard, segment, categorie = row[:5]
         if not _GEMEENTE.fullmatch(gemeente):
-            raise BadFile(f"line {line}: gemeente_code {gemeente!r} is not 4 digits")
+            raise BadFile(f"line {line}: gemeente_code is not 4 digits")
         if not _YEAR.fullmatch(jaar):
-            raise BadFile(f"line {line}: jaar {jaar!r} is not a year")
+            raise BadFile(f"line {line}: jaar is not a year")
         if standard.lower() not in STANDARDS:
-            raise BadFile(f"line {line}: standard {standard!r} is not one of {STANDARDS}")
+            raise BadFile(f"line {line}: standard is not one of {STANDARDS}")
         agb = row[6] if layout == "budget" else ""
         if not segment and not agb:
             raise BadFile(f"line {line}: no segment")
@@ -178,7 +184,7 @@ def _checked(
             if categorie:
                 raise BadFile(f"line {line}: an omzetplafond has no productcategorie")
             if not _EUROS.fullmatch(row[5]):
-                raise BadFile(f"line {line}: plafond_eur {row[5]!r} is not an amount in euros")
+                raise BadFile(f"line {line}: plafond_eur is not an amount in euros")
             # One plafond per aanbieder and segment; the whole standard and a segment at once
             # would count its care twice.
             aanbieder_key = (gemeente, jaar, standard.lower(), "omzetplafond", agb)
@@ -194,7 +200,7 @@ def _checked(
             seen.setdefault((*aanbieder_key, "*"), line)
         elif layout == "budget":
             if not _EUROS.fullmatch(row[5]):
-                raise BadFile(f"line {line}: plafond_eur {row[5]!r} is not an amount in euros")
+                raise BadFile(f"line {line}: plafond_eur is not an amount in euros")
             # One plafond per budget line; a segment budgeted whole and per categorie at once
             # would count its care twice.
             segment_key = (gemeente, jaar, standard.lower(), segment)
@@ -212,7 +218,7 @@ def _checked(
             if not categorie or not row[5]:
                 raise BadFile(f"line {line}: no productcategorie or productcode")
             if not _CENTS.fullmatch(row[8]):
-                raise BadFile(f"line {line}: tarief_eurocent {row[8]!r} is not whole cents")
+                raise BadFile(f"line {line}: tarief_eurocent is not whole cents")
         yield row
 
 

@@ -18,6 +18,7 @@ from sdw.dashboard.queries import Filter
 WACHTTIJD_AANBIEDER = """
 select
     a.aanbieder_agb,
+    d.aanbieder_naam,
     a.product_categorie,
     coalesce(p.omschrijving, a.product_categorie) as categorie,
     a.jaar,
@@ -26,6 +27,7 @@ select
     a.wachttijd_p80,
     a.peer_wachttijd_mediaan
 from marts.aanbieder_jaar as a
+inner join marts.dim_aanbieder as d on a.aanbieder_agb = d.aanbieder_agb
 left join (
     select distinct standard, product_categorie, productcategorie_omschrijving as omschrijving
     from marts.dim_product
@@ -38,7 +40,8 @@ order by a.wachttijd_mediaan, a.aanbieder_agb, a.product_categorie
 
 
 def fig_wachttijd(frame: pd.DataFrame, where: Filter) -> go.Figure:
-    label = frame.aanbieder_agb + " · " + frame.categorie.map(kort)
+    # the aanbieder by the name its register gives (dim_aanbieder: else its AGB code)
+    label = frame.aanbieder_naam.map(kort) + " · " + frame.categorie.map(kort)
     fig = go.Figure(
         [
             go.Bar(

@@ -14,6 +14,7 @@ from sdw.dashboard.queries import Filter
 SCORECARD_AANBIEDER = """
 select
     s.aanbieder_agb,
+    a.aanbieder_naam,
     s.check_naam,
     min(s.severity) as severity,
     sum(s.open_findings) as open_findings,
@@ -24,16 +25,16 @@ inner join marts.dim_aanbieder as a on s.aanbieder_agb = a.aanbieder_agb
 where
     s.gemeente_code = $gemeente and s.maand_start between $van and $tot
     and case $standard when 'iwmo' then a.levert_wmo else a.levert_jeugd end
-group by s.aanbieder_agb, s.check_naam
-order by s.aanbieder_agb, s.check_naam
+group by s.aanbieder_agb, a.aanbieder_naam, s.check_naam
+order by a.aanbieder_naam, s.aanbieder_agb, s.check_naam
 """
 
 
 def fig_scorecard(frame: pd.DataFrame, where: Filter) -> go.Figure:
     # each check by its Dutch name (seed kwaliteitscontrole)
-    z = frame.pivot(index="aanbieder_agb", columns="check_naam", values="open_findings")
+    z = frame.pivot(index="aanbieder_naam", columns="check_naam", values="open_findings")
     per_100 = frame.pivot(
-        index="aanbieder_agb", columns="check_naam", values="findings_per_100_berichten"
+        index="aanbieder_naam", columns="check_naam", values="findings_per_100_berichten"
     )
     fig = go.Figure(
         go.Heatmap(
@@ -59,27 +60,35 @@ def fig_scorecard(frame: pd.DataFrame, where: Filter) -> go.Figure:
 # start message, and starts reported later than the standard allows.
 KETEN_AANBIEDER = """
 select
-    aanbieder_agb,
-    sum(toewijzingen_ingegaan) as toewijzingen_ingegaan,
-    sum(toewijzingen_zonder_start) as toewijzingen_zonder_start,
-    sum(starts_gemeld) as starts_gemeld,
-    sum(starts_te_laat_gemeld) as starts_te_laat_gemeld
-from marts.keten_aanbieder_maand
-where gemeente_code = $gemeente and standard = $standard and maand_start between $van and $tot
-group by aanbieder_agb
-order by aanbieder_agb
+    k.aanbieder_agb,
+    d.aanbieder_naam,
+    sum(k.toewijzingen_ingegaan) as toewijzingen_ingegaan,
+    sum(k.toewijzingen_zonder_start) as toewijzingen_zonder_start,
+    sum(k.starts_gemeld) as starts_gemeld,
+    sum(k.starts_te_laat_gemeld) as starts_te_laat_gemeld
+from marts.keten_aanbieder_maand as k
+inner join marts.dim_aanbieder as d on k.aanbieder_agb = d.aanbieder_agb
+where
+    k.gemeente_code = $gemeente and k.standard = $standard
+    and k.maand_start between $van and $tot
+group by k.aanbieder_agb, d.aanbieder_naam
+order by k.aanbieder_agb
 """
 
 # The answered messages per aanbieder over the period, and how many the gemeente rejected.
 RETOUREN_AANBIEDER = """
 select
-    aanbieder_agb,
-    sum(berichten_beantwoord) as berichten_beantwoord,
-    sum(berichten_afgekeurd) as berichten_afgekeurd
-from marts.keten_retouren_aanbieder_maand
-where gemeente_code = $gemeente and standard = $standard and maand_start between $van and $tot
-group by aanbieder_agb
-order by aanbieder_agb
+    r.aanbieder_agb,
+    d.aanbieder_naam,
+    sum(r.berichten_beantwoord) as berichten_beantwoord,
+    sum(r.berichten_afgekeurd) as berichten_afgekeurd
+from marts.keten_retouren_aanbieder_maand as r
+inner join marts.dim_aanbieder as d on r.aanbieder_agb = d.aanbieder_agb
+where
+    r.gemeente_code = $gemeente and r.standard = $standard
+    and r.maand_start between $van and $tot
+group by r.aanbieder_agb, d.aanbieder_naam
+order by r.aanbieder_agb
 """
 
 
@@ -91,14 +100,14 @@ def fig_keten(frame: pd.DataFrame, where: Filter) -> go.Figure:
     fig = go.Figure(
         [
             go.Bar(
-                y=frame.aanbieder_agb,
+                y=frame.aanbieder_naam,
                 x=_aandeel(frame.toewijzingen_zonder_start, frame.toewijzingen_ingegaan),
                 orientation="h", name="Toewijzingen zonder start", marker_color=ORANJE,
                 customdata=frame[["toewijzingen_zonder_start", "toewijzingen_ingegaan"]],
                 hovertemplate="%{x:.0f}% (%{customdata[0]} van %{customdata[1]})" + NAAM,
             ),
             go.Bar(
-                y=frame.aanbieder_agb,
+                y=frame.aanbieder_naam,
                 x=_aandeel(frame.starts_te_laat_gemeld, frame.starts_gemeld),
                 orientation="h", name="Starts te laat gemeld", marker_color=ROOD,
                 customdata=frame[["starts_te_laat_gemeld", "starts_gemeld"]],
@@ -118,7 +127,7 @@ def fig_keten(frame: pd.DataFrame, where: Filter) -> go.Figure:
 def fig_retouren(frame: pd.DataFrame, where: Filter) -> go.Figure:
     fig = go.Figure(
         go.Bar(
-            y=frame.aanbieder_agb,
+            y=frame.aanbieder_naam,
             x=_aandeel(frame.berichten_afgekeurd, frame.berichten_beantwoord),
             orientation="h", name="Afgekeurd", marker_color=BLAUW,
             customdata=frame[["berichten_afgekeurd", "berichten_beantwoord"]],

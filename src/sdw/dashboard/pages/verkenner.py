@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dash_table, dcc, html, no_update
 
 from sdw import metrics
+from sdw.config import dbt_var
 from sdw.dashboard.charts import PALET, basis, leeg
 from sdw.dashboard.page import Page
 from sdw.serving import reader
@@ -157,7 +158,15 @@ def vraag(
     filter_dimensie: str | None = None,
     filter_waarden: list[str] | None = None,
 ) -> metrics.MetricQuery:
-    """The MetricFlow query the page's controls and the header's filters describe."""
+    """The MetricFlow query the page's controls and the header's filters describe. Only the
+    metrics and dimensions the page offers are asked for, whatever a request names (a client's
+    pseudonym is no dimension)."""
+    known = {m.name for m in metrics.metrics()}
+    metric_names = [m for m in metric_names or [] if m in known]
+    offered = {d.name for d in metrics.dimensions(metric_names, postgres=_postgres())}
+    dimensies = [d for d in dimensies or [] if d in offered]
+    if filter_dimensie not in offered:
+        filter_dimensie = None
     filters: list[tuple[str, tuple[str, ...]]] = []
     if gemeente:
         filters.append(("gemeente", (gemeente,)))
@@ -229,7 +238,10 @@ def callbacks(app: Dash, warehouse: Path) -> None:
         State("verkenner-metrics", "value"),
     )
     def waarden(dimensie: str | None, metric_names: list[str] | None) -> list:
-        if not dimensie or not metric_names:
+        offered = {
+            d.name for d in metrics.dimensions(list(metric_names or []), postgres=_postgres())
+        }
+        if not dimensie or not metric_names or dimensie not in offered:
             return []
         query = metrics.MetricQuery(metrics=(metric_names[0],), group_by=(dimensie,))
         with reader(warehouse) as con:
@@ -297,8 +309,10 @@ def callbacks(app: Dash, warehouse: Path) -> None:
         query = vraag(*values)
         if not query.metrics:
             return no_update
+        # A download leaves the warehouse: small counts of persons are blanked, as in the export.
+        minimum = int(dbt_var("kleine_aantallen_drempel"))
         with reader(warehouse) as con:
-            shown = tabel(metrics.run(con, query), query)
+            shown = tabel(metrics.run_suppressed(con, query, minimum), query)
         if ctx.triggered_id == "verkenner-excel":
             buffer = io.BytesIO()
             shown.to_excel(buffer, index=False, sheet_name="Verkenner", engine="xlsxwriter")

@@ -14,10 +14,18 @@ from sdw.dashboard.page import Page, Panel
 from sdw.dashboard.queries import Filter
 
 MARKTAANDEEL_GEBIED = """
-select gebied, aanbieder_agb, jaar, clienten, clienten_in_gebied, marktaandeel
-from marts.gemeente_marktaandeel_gebied
-where gemeente_code = $gemeente and standard = $standard and jaar = $jaar
-order by gebied, aanbieder_agb
+select
+    m.gebied,
+    m.aanbieder_agb,
+    d.aanbieder_naam,
+    m.jaar,
+    m.clienten,
+    m.clienten_in_gebied,
+    m.marktaandeel
+from marts.gemeente_marktaandeel_gebied as m
+inner join marts.dim_aanbieder as d on m.aanbieder_agb = d.aanbieder_agb
+where m.gemeente_code = $gemeente and m.standard = $standard and m.jaar = $jaar
+order by m.gebied, m.aanbieder_agb
 """
 
 
@@ -25,12 +33,12 @@ def fig_marktaandeel(frame: pd.DataFrame, where: Filter) -> go.Figure:
     fig = go.Figure(
         [
             go.Bar(
-                y=part.gebied, x=100 * part.marktaandeel, orientation="h", name=agb,
+                y=part.gebied, x=100 * part.marktaandeel, orientation="h", name=naam,
                 marker_color=PALET[i % len(PALET)],
                 customdata=part[["clienten", "clienten_in_gebied"]],
                 hovertemplate="%{x:.0f}% (%{customdata[0]} van %{customdata[1]} cliënten)" + NAAM,
             )
-            for i, (agb, part) in enumerate(frame.groupby("aanbieder_agb", sort=True))
+            for i, (naam, part) in enumerate(frame.groupby("aanbieder_naam", sort=True))
         ]
     )  # fmt: skip
     return basis(
