@@ -177,6 +177,7 @@ def ingest_messages(
                         report.seconds, last_progress = now - started, now
                         progress(report)
 
+        finished = False
         try:
             offered = unwrap_envelopes(offered_files(paths, settings, report.skip), settings)
             for chunk in _chunks(offered, ledger):
@@ -184,8 +185,9 @@ def ingest_messages(
                 pending.append((chunk, parsing.submit(to_parse)))
                 account_until(IN_FLIGHT_CHUNKS)
             account_until(0)
+            finished = True
         finally:
-            parsing.close()
+            parsing.close(finished)
             # Whole files only: what was parsed before an error or refusal is still written.
             batch.write(con)
     report.seconds = time.perf_counter() - started

@@ -73,8 +73,15 @@ class Parsing:
             return lambda: results
         return self._pool.apply_async(parse_chunk, (items,)).get
 
-    def close(self) -> None:
+    def close(self, finished: bool = False) -> None:
+        """Stop the workers. After a load that got all its results, let them exit on their own
+        (close, then join): terminating idle workers races with the pool's own upkeep, which
+        may start a replacement that never exits, and the join then waits forever. After an
+        error or an interruption, terminate them."""
         if self._pool is not None:
-            self._pool.terminate()
+            if finished:
+                self._pool.close()
+            else:
+                self._pool.terminate()
             self._pool.join()
             self._pool = None
