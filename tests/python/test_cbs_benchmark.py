@@ -171,9 +171,10 @@ def test_differences_with_cbs_follow_the_hulpvorm_crosswalk(demo) -> None:
     # CBS counts crisis care as jeugdhulp met verblijf. Where the crosswalk says so too, the own
     # count with verblijf is CBS's (within a client a year: CBS's share is rounded to 0.1 % and
     # applied to the own total, and planted defects move single clients); where crisis care has
-    # no form, the own count falls short by several clients a year.
+    # no form, the own count falls short by several clients over the years (more than the
+    # rounding lets Demostad differ).
     assert abs(demostad_own - demostad_cbs) <= 3
-    assert others_own < others_cbs - 6
+    assert others_own < others_cbs - 4
 
 
 def test_regions_count_their_gemeenten_rows_not_their_figures(demo) -> None:
