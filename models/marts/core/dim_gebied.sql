@@ -49,7 +49,7 @@ final as (
         client_gebieden.wijk_code,
         cast(null as varchar) as naam,
         cast(null as integer) as kwb_jaar,
-        cast(null as double) as inwoners
+        cast(null as double precision) as inwoners
     from client_gebieden
     where not exists (
         select 1 from kwb

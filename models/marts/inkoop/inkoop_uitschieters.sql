@@ -16,8 +16,8 @@ per_aanbieder as (
         perceel,
         aanbieder_agb,
         count(*) filter (where is_in_zorg) as clienten,
-        sum(ingediend_eurocent) / 100.0 as omzet_eur,
-        sum(uren) as uren,
+        cast(sum(ingediend_eurocent) / 100.0 as double precision) as omzet_eur,
+        cast(sum(uren) as double precision) as uren,
         count(zorgduur_dagen) as zorgperioden_beeindigd,
         {{ percentile('zorgduur_dagen', 0.5) }} as zorgduur_mediaan
     from activiteit
