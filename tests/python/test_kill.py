@@ -106,7 +106,8 @@ def test_killed_build_takes_dbt_with_it(tmp_path):
         assert dbt, "sdw build started no dbt"
         build.send_signal(signal.SIGKILL)
         assert build.wait(timeout=60) == -signal.SIGKILL
-        deadline = time.monotonic() + 10
+        # SIGTERM from the kernel at once; dbt's own exit can take seconds on a loaded machine
+        deadline = time.monotonic() + 30
         while _alive(dbt[0]) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not _alive(dbt[0]), "dbt still runs after sdw build was killed"
