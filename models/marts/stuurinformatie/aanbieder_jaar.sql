@@ -161,9 +161,13 @@ combined as (
         beeindigd.zorgduur_mediaan,
         cast(coalesce(gedeclareerd.ingediend_eurocent, 0) / 100.0 as decimal(18, 2))
             as omzet_eur,
+        -- rounded in whole cents first: half a cent rounds up on both targets (a double's
+        -- 660.465 is 660.46499.. on DuckDB, PostgreSQL's numeric is exact)
         cast(
-            gedeclareerd.ingediend_eurocent / 100.0
-            / nullif(gedeclareerd.clienten_gedeclareerd, 0) as decimal(18, 2)
+            round(
+                gedeclareerd.ingediend_eurocent * 1.0
+                / nullif(gedeclareerd.clienten_gedeclareerd, 0)
+            ) / 100.0 as decimal(18, 2)
         ) as kosten_per_client_eur,
         coalesce(clienten.clienten_in_zorg, 0) as clienten_in_zorg,
         coalesce(gestart.clienten_gestart, 0) as clienten_gestart,
