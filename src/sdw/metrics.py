@@ -315,7 +315,8 @@ def run_suppressed(
 ) -> pd.DataFrame:
     """`run`, for a download: each row's figures are blanked where a count of the persons they
     are computed over is from 1 to `minimum` - 1 (primary suppression, as the export's; a zero
-    reveals no one). The counts are asked along with the query and left out of the result."""
+    reveals no one), and then as many more as `_complement` needs so that a coarser download
+    cannot give them back. The counts are asked along with the query and left out of the result."""
     models = _models_of(manifest)
     personen = sorted(
         {
@@ -331,7 +332,57 @@ def run_suppressed(
     for column in personen:
         values = pd.to_numeric(frame[column], errors="coerce")
         small |= values.between(1, minimum - 1)
+    keys = [c for c in frame.columns if c not in query.metrics and c not in extra]
+    size = (
+        frame[personen].apply(pd.to_numeric, errors="coerce").max(axis=1).fillna(0)
+        if personen
+        else None
+    )
+    blank = _complement(frame[keys], small, size) if size is not None else small
     shared = [m for m in query.metrics if any(PERSONEN.get(x) for x in models.get(m, ()))]
     frame = frame.astype({m: "object" for m in shared})
-    frame.loc[small, shared] = None
+    frame.loc[blank, shared] = None
     return frame.drop(columns=list(extra))
+
+
+def _complement(keys: pd.DataFrame, blank: pd.Series, size: pd.Series) -> pd.Series:
+    """Secondary suppression of a download grouped by `keys`. The same query grouped by all
+    keys but one is another download, and its total less the shown rows would give a lone
+    blanked row back (for a sum exactly, for a median or a distinct count as a bound). So in
+    every such group a lone blank takes another row with it, until none is alone: the row that
+    pairs up a lone blank along another key if there is one (so blanks form rectangles rather
+    than spread), else the smallest."""
+    blank = blank.copy()
+    columns = list(keys.columns)
+    # per key: each row's group in the download without that key, and each group's blanks
+    group = {
+        key: keys.groupby(rest, dropna=False, sort=False).ngroup().to_dict()
+        if (rest := [c for c in columns if c != key])
+        else dict.fromkeys(keys.index, 0)
+        for key in columns
+    }
+    blanks = {key: {} for key in columns}
+    members: dict[str, dict[int, list]] = {key: {} for key in columns}
+    for key in columns:
+        for row, g in group[key].items():
+            members[key].setdefault(g, []).append(row)
+            blanks[key][g] = blanks[key].get(g, 0) + int(blank[row])
+
+    def cost(row: Any, along: str) -> tuple:
+        others = [blanks[k][group[k][row]] for k in columns if k != along]
+        return (sum(1 if n == 0 else -1 if n == 1 else 0 for n in others), size[row], row)
+
+    changed = True
+    while changed:
+        changed = False
+        for key in columns:
+            for g, rows in members[key].items():
+                shown = [r for r in rows if not blank[r]]
+                if blanks[key][g] != 1 or not shown:
+                    continue
+                row = min(shown, key=lambda r: cost(r, key))
+                blank[row] = True
+                for k in columns:
+                    blanks[k][group[k][row]] += 1
+                changed = True
+    return blank

@@ -275,10 +275,38 @@ def test_a_download_blanks_small_counts_of_persons_and_what_they_carry(warehouse
     assert list(shared.columns) == [*keys, "wachttijd_mediaan", "zorgduur_mediaan"]
     small = {k for k, r in counts.items() if 1 <= r["zorgperioden_gestart"] < minimum}
     assert small and len(small) < len(whole)
+    blanked = {
+        tuple(r[k] for k in keys) for r in shared.to_dict("records") if r[query.metrics[0]] is None
+    }
+    assert small <= blanked
+    assert blanked - small, "the demo has lone blanks to cover, so the complement is exercised"
     for row in shared.to_dict("records"):
         key = tuple(row[k] for k in keys)
         for metric in query.metrics:
-            if key in small:
+            if key in blanked:
                 assert row[metric] is None, (key, metric)
             else:
                 same({key: [row[metric]]}, {key: [whole[key][metric]]})
+    # A download grouped by every key but one would give a lone blank back: there is none.
+    for i in range(len(keys)):
+        groups: dict[tuple, list[bool]] = {}
+        for key in whole:
+            groups.setdefault(key[:i] + key[i + 1 :], []).append(key in blanked)
+        assert all(sum(flags) != 1 or len(flags) == 1 for flags in groups.values()), keys[i]
+
+
+def test_a_lone_blank_takes_the_smallest_other_row_of_its_group_with_it():
+    """Planted: gemeenten 1 and 2, aanbieders A..C; 1's A is small. Grouped by aanbieder
+    alone, A's total less 2's A gives 1's A back, so 2's A goes too; grouped by gemeente, each
+    gemeente then has one blank, so each loses one more row: C in both (1's smallest, and the
+    row that pairs up 1's C), a rectangle, where the smallest rows alone would spread blanks
+    over the whole table."""
+    keys = pd.DataFrame(
+        {"gemeente": ["1", "1", "1", "2", "2", "2"], "aanbieder": ["A", "B", "C", "A", "B", "C"]}
+    )
+    size = pd.Series([3, 40, 12, 50, 60, 70])
+    blank = metrics._complement(keys, pd.Series([True] + [False] * 5), size)
+    assert list(blank) == [True, False, True, True, False, True]  # a rectangle: A and C
+    # every group of both coarser downloads holds no lone blank
+    for key in ("gemeente", "aanbieder"):
+        assert all(n != 1 for n in blank.groupby(keys[key]).sum())
